@@ -1,0 +1,48 @@
+/* ota-test-util.h — what every engine test needs: a fresh engine on a temporary
+ * database with a manual clock, and a way to compare the store before and after */
+#pragma once
+
+#include <ota.h>
+
+G_BEGIN_DECLS
+
+/* 2026-01-01 00:00:00 UTC: where every test's manual clock starts. */
+#define OTA_TEST_EPOCH G_GINT64_CONSTANT (1767225600000000)
+
+typedef struct {
+  char           *dir;      /* temporary folder, removed at teardown */
+  char           *db_path;
+  OtaManualClock *clock;
+  OtaEngine      *engine;
+} OtaTestFixture;
+
+void        ota_test_fixture_setup    (OtaTestFixture *fixture,
+                                       gconstpointer   data);
+void        ota_test_fixture_teardown (OtaTestFixture *fixture,
+                                       gconstpointer   data);
+/* Closes and reopens the engine on the same database (a restart). */
+void        ota_test_fixture_reopen   (OtaTestFixture *fixture);
+
+/* A product with sensible defaults; aborts the test on failure. */
+OtaProduct *ota_test_add_product      (OtaEngine      *engine,
+                                       const char     *key,
+                                       OtaProjectType  project_type,
+                                       OtaNetworkType  network_type,
+                                       gboolean        alios_things,
+                                       gboolean        android_sdk);
+/* A device reporting "default" = @version (NULL: no report); aborts on failure. */
+OtaDevice  *ota_test_add_device       (OtaEngine      *engine,
+                                       const char     *product_key,
+                                       const char     *name,
+                                       const char     *version);
+
+/* A text dump of every table but the audit log, to assert "nothing changed". */
+char       *ota_test_dump_store       (OtaEngine      *engine);
+
+/* Writes @contents to a new file under the fixture's folder; returns its path. */
+char       *ota_test_write_file       (OtaTestFixture *fixture,
+                                       const char     *name,
+                                       const void     *contents,
+                                       gsize           length);
+
+G_END_DECLS
