@@ -1,6 +1,7 @@
 /* ota-engine-private.h — what the engine's operation files share */
 #pragma once
 
+#include "ota-device-link.h"
 #include "ota-engine.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,9 @@ gboolean ota_engine_audit (OtaEngine   *self,
                            GError     **error);
 
 gint64   ota_engine_now   (OtaEngine   *self);
+
+/* (nullable) (transfer none): where notices go. */
+OtaDeviceLink *ota_engine_get_device_link (OtaEngine *self);
 
 /* A product read inside a held lock (no locking of its own). */
 OtaProduct *ota_engine_lookup_product (OtaEngine   *self,
@@ -43,6 +47,10 @@ OtaDevice *ota_engine_lookup_device (OtaEngine   *self,
                                      const char  *product_key,
                                      const char  *name,
                                      GError     **error);
+
+/* (transfer full): module → version of a device, read inside a held lock. */
+GHashTable *ota_engine_read_device_versions (OtaStore *store,
+                                             gint64    device_id);
 
 /* Checks a module → version table of a device: every module per R-F6, every version
  * per R-F4. */

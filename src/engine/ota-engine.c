@@ -3,23 +3,47 @@
 
 #include "ota-engine-private.h"
 #include "ota-error.h"
+#include "ota-rollout-private.h"
+
+/* Change notifications are coalesced: at most one "batch-changed" per batch per period,
+ * so a busy fleet cannot flood a user interface. */
+#define NOTIFY_PERIOD_MS 250
 
 struct _OtaEngine
 {
-  GObject   parent_instance;
+  GObject        parent_instance;
 
-  OtaStore *store;
-  OtaClock *clock;
-  char     *actor;
+  OtaStore      *store;
+  OtaClock      *clock;
+  char          *actor;
+  OtaDeviceLink *device_link;
+
+  GMainContext  *context;         /* where change signals are emitted */
+  GMutex         dirty_lock;
+  GHashTable    *dirty_batches;   /* batch ids (gint64 *) changed since the last emission */
+  GSource       *notify_source;
 };
 
 G_DEFINE_FINAL_TYPE (OtaEngine, ota_engine, G_TYPE_OBJECT)
+
+enum {
+  BATCH_CHANGED,
+  N_SIGNALS
+};
+
+static guint engine_signals[N_SIGNALS];
 
 static void
 ota_engine_dispose (GObject *object)
 {
   OtaEngine *self = OTA_ENGINE (object);
 
+  if (self->notify_source != NULL)
+    {
+      g_source_destroy (self->notify_source);
+      g_clear_pointer (&self->notify_source, g_source_unref);
+    }
+  g_clear_object (&self->device_link);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
 
@@ -32,6 +56,9 @@ ota_engine_finalize (GObject *object)
   OtaEngine *self = OTA_ENGINE (object);
 
   g_free (self->actor);
+  g_hash_table_unref (self->dirty_batches);
+  g_mutex_clear (&self->dirty_lock);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (ota_engine_parent_class)->finalize (object);
 }
@@ -43,12 +70,86 @@ ota_engine_class_init (OtaEngineClass *klass)
 
   object_class->dispose = ota_engine_dispose;
   object_class->finalize = ota_engine_finalize;
+
+  /**
+   * OtaEngine::batch-changed:
+   * @batch_id: the batch whose tasks or state changed
+   *
+   * Emitted on the main context the engine was made in, at most once per batch every
+   * 250 ms however many changes happened.
+   */
+  engine_signals[BATCH_CHANGED] =
+    g_signal_new ("batch-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 ota_engine_init (OtaEngine *self)
 {
   self->actor = g_strdup (g_get_user_name ());
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->dirty_lock);
+  self->dirty_batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+static gboolean
+emit_batch_changes (gpointer user_data)
+{
+  OtaEngine *self = user_data;
+  g_autoptr(GHashTable) dirty = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_mutex_lock (&self->dirty_lock);
+  dirty = g_steal_pointer (&self->dirty_batches);
+  self->dirty_batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_clear_pointer (&self->notify_source, g_source_unref);
+  g_mutex_unlock (&self->dirty_lock);
+
+  g_hash_table_iter_init (&iter, dirty);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_signal_emit (self, engine_signals[BATCH_CHANGED], 0, *(gint64 *) key);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+ota_engine_mark_batch_changed (OtaEngine *self,
+                               gint64     batch_id)
+{
+  g_mutex_lock (&self->dirty_lock);
+
+  if (!g_hash_table_contains (self->dirty_batches, &batch_id))
+    g_hash_table_add (self->dirty_batches, g_memdup2 (&batch_id, sizeof batch_id));
+
+  if (self->notify_source == NULL)
+    {
+      self->notify_source = g_timeout_source_new (NOTIFY_PERIOD_MS);
+      g_source_set_callback (self->notify_source, emit_batch_changes, self, NULL);
+      g_source_set_static_name (self->notify_source, "[ota] batch-changed");
+      g_source_attach (self->notify_source, self->context);
+    }
+
+  g_mutex_unlock (&self->dirty_lock);
+}
+
+void
+ota_engine_set_device_link (OtaEngine     *self,
+                            OtaDeviceLink *link)
+{
+  g_return_if_fail (OTA_IS_ENGINE (self));
+  g_return_if_fail (link == NULL || OTA_IS_DEVICE_LINK (link));
+
+  g_set_object (&self->device_link, link);
+}
+
+OtaDeviceLink *
+ota_engine_get_device_link (OtaEngine *self)
+{
+  return self->device_link;
 }
 
 /**

@@ -39,6 +39,85 @@ typedef enum {
   OTA_FIRMWARE_STATUS_VERIFIED,
 } OtaFirmwareStatus;
 
+typedef enum {
+  OTA_BATCH_KIND_VERIFICATION,   /* 验证固件 */
+  OTA_BATCH_KIND_BATCH,          /* 批量升级 */
+} OtaBatchKind;
+
+typedef enum {
+  OTA_BATCH_STRATEGY_STATIC,     /* 静态升级 */
+  OTA_BATCH_STRATEGY_DYNAMIC,    /* 动态升级 */
+} OtaBatchStrategy;
+
+typedef enum {
+  OTA_BATCH_SCOPE_ALL,           /* 全部设备 */
+  OTA_BATCH_SCOPE_TARGETED,      /* 定向升级 */
+  OTA_BATCH_SCOPE_REGION,        /* 区域升级 */
+  OTA_BATCH_SCOPE_GRAY,          /* 灰度升级 */
+} OtaBatchScope;
+
+/*< enum,prefix=OTA_RETRY_INTERVAL >*/
+typedef enum {
+  OTA_RETRY_INTERVAL_NONE,        /*< nick=none >*/
+  OTA_RETRY_INTERVAL_IMMEDIATE,   /*< nick=immediate >*/
+  OTA_RETRY_INTERVAL_10_MINUTES,  /*< nick=10m >*/
+  OTA_RETRY_INTERVAL_30_MINUTES,  /*< nick=30m >*/
+  OTA_RETRY_INTERVAL_1_HOUR,      /*< nick=1h >*/
+  OTA_RETRY_INTERVAL_24_HOURS,    /*< nick=24h >*/
+} OtaRetryInterval;
+
+typedef enum {
+  OTA_BATCH_STATE_SCHEDULED,
+  OTA_BATCH_STATE_RUNNING,
+  OTA_BATCH_STATE_FINISHED,
+  OTA_BATCH_STATE_CANCELLED,
+} OtaBatchState;
+
+/* R-S1..R-S7. The first four are unfinished; the last three are terminal. */
+typedef enum {
+  OTA_TASK_STATUS_PENDING_CONFIRM,  /* 待确认 */
+  OTA_TASK_STATUS_PENDING_PUSH,     /* 待推送 */
+  OTA_TASK_STATUS_PUSHED,           /* 已推送 */
+  OTA_TASK_STATUS_UPGRADING,        /* 升级中 */
+  OTA_TASK_STATUS_SUCCEEDED,        /* 升级成功 */
+  OTA_TASK_STATUS_FAILED,           /* 升级失败 */
+  OTA_TASK_STATUS_CANCELLED,        /* 已取消 */
+} OtaTaskStatus;
+
+#define OTA_TASK_STATUS_IS_TERMINAL(s) ((s) >= OTA_TASK_STATUS_SUCCEEDED)
+
+/* Why a task is pending, failed or cancelled. */
+typedef enum {
+  OTA_TASK_REASON_NONE,
+  /* pending-push (R-S2) */
+  OTA_TASK_REASON_OFFLINE,
+  OTA_TASK_REASON_SCHEDULED,
+  OTA_TASK_REASON_RATE_LIMITED,
+  /* failed (R-S6) */
+  OTA_TASK_REASON_CONFLICT,
+  OTA_TASK_REASON_UPGRADE_FAILED,    /* step -1 */
+  OTA_TASK_REASON_DOWNLOAD_FAILED,   /* step -2 */
+  OTA_TASK_REASON_VERIFY_FAILED,     /* step -3 */
+  OTA_TASK_REASON_FLASH_FAILED,      /* step -4 */
+  OTA_TASK_REASON_TIMEOUT,
+  OTA_TASK_REASON_UNEXPECTED_VERSION,
+  /* cancelled (R-S7) */
+  OTA_TASK_REASON_CANCELLED,
+  OTA_TASK_REASON_OVERWRITTEN,
+  OTA_TASK_REASON_WINDOW_ENDED,
+  OTA_TASK_REASON_DECLINED,
+} OtaTaskReason;
+
+/* What a device tells the engine (R-E1..R-E3, R-E5). */
+typedef enum {
+  OTA_DEVICE_EVENT_ONLINE,
+  OTA_DEVICE_EVENT_OFFLINE,
+  OTA_DEVICE_EVENT_VERSION,
+  OTA_DEVICE_EVENT_PROGRESS,
+  OTA_DEVICE_EVENT_CONFIRM,
+  OTA_DEVICE_EVENT_DECLINE,
+} OtaDeviceEventKind;
+
 /* Nick of @value in enum @type, or NULL. */
 const char *ota_enum_to_nick   (GType       type,
                                 int         value);

@@ -1,7 +1,9 @@
 /* ota.h — everything of libota, the OTA engine */
 #pragma once
 
+#include "ota-batch.h"
 #include "ota-clock.h"
+#include "ota-device-link.h"
 #include "ota-device.h"
 #include "ota-engine.h"
 #include "ota-enum-types.h"
@@ -10,7 +12,9 @@
 #include "ota-manual-clock.h"
 #include "ota-module.h"
 #include "ota-product.h"
+#include "ota-rollout.h"
 #include "ota-signer.h"
 #include "ota-store.h"
+#include "ota-task.h"
 #include "ota-types.h"
 #include "ota-validate.h"

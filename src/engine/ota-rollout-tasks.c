@@ -1,0 +1,292 @@
+/* ota-rollout-tasks.c — task creation and the one status transition function */
+#include <glib/gi18n-lib.h>
+
+#include "ota-enum-types.h"
+#include "ota-error.h"
+#include "ota-rollout-private.h"
+
+/* Batch counter column per status, in OtaTaskStatus order. */
+static const char * const count_columns[] = {
+  "n_pending_confirm", "n_pending_push", "n_pushed", "n_upgrading",
+  "n_succeeded", "n_failed", "n_cancelled",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (count_columns) == OTA_N_TASK_STATUSES);
+
+const char *
+ota_task_status_to_nick (OtaTaskStatus status)
+{
+  return ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status);
+}
+
+const char *
+ota_task_reason_to_nick (OtaTaskReason reason)
+{
+  return reason == OTA_TASK_REASON_NONE ? NULL : ota_enum_to_nick (OTA_TYPE_TASK_REASON, reason);
+}
+
+OtaTaskStatus
+ota_task_status_from_nick (const char *nick)
+{
+  int value = OTA_TASK_STATUS_PENDING_PUSH;
+
+  if (!ota_enum_from_nick (OTA_TYPE_TASK_STATUS, nick, &value))
+    g_warning ("Unknown task status “%s” in the database", nick);
+  return value;
+}
+
+OtaTaskReason
+ota_task_reason_from_nick (const char *nick)
+{
+  int value = OTA_TASK_REASON_NONE;
+
+  if (nick != NULL && !ota_enum_from_nick (OTA_TYPE_TASK_REASON, nick, &value))
+    g_warning ("Unknown task reason “%s” in the database", nick);
+  return value;
+}
+
+static gboolean
+bump_count (OtaEngine      *self,
+            gint64          batch_id,
+            OtaTaskStatus   status,
+            int             delta,
+            GError        **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  /* One cached statement per column: the column name cannot be a bound parameter. */
+  g_autofree char *sql = g_strdup_printf ("UPDATE batches SET %s = %s + ? WHERE id = ?",
+                                          count_columns[status], count_columns[status]);
+  g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, delta);
+  sqlite3_bind_int64 (stmt, 2, batch_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "counting tasks");
+
+  ota_engine_mark_batch_changed (self, batch_id);
+  return TRUE;
+}
+
+gboolean
+ota_rollout_insert_task (OtaEngine      *self,
+                         gint64          batch_id,
+                         gint64          device_id,
+                         OtaTaskStatus   status,
+                         OtaTaskReason   reason,
+                         const char     *source_version,
+                         gboolean        needs_push,
+                         gint64          queue_at,
+                         gint64         *task_id,
+                         GError        **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  gint64 now = ota_engine_now (self);
+  g_autoptr(OtaCachedStmt) stmt =
+    ota_store_prepare (store,
+                       "INSERT INTO tasks (batch_id, device_id, status, reason, source_version, "
+                       "current_version, needs_push, queue_at, created_at, updated_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8)",
+                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, batch_id);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  sqlite3_bind_text (stmt, 3, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, source_version, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, needs_push ? 1 : 0);
+  if (queue_at > 0)
+    sqlite3_bind_int64 (stmt, 7, queue_at);
+  sqlite3_bind_int64 (stmt, 8, now);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "creating a device task");
+
+  if (task_id != NULL)
+    *task_id = sqlite3_last_insert_rowid (ota_store_get_db (store));
+
+  return bump_count (self, batch_id, status, +1, error);
+}
+
+gboolean
+ota_rollout_set_task_status (OtaEngine      *self,
+                             gint64          task_id,
+                             OtaTaskStatus   status,
+                             OtaTaskReason   reason,
+                             gint64          now,
+                             GError        **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) read = NULL;
+  g_autoptr(OtaCachedStmt) write = NULL;
+  OtaTaskStatus old_status;
+  gint64 batch_id;
+  gboolean terminal = OTA_TASK_STATUS_IS_TERMINAL (status);
+
+  read = ota_store_prepare (store, "SELECT batch_id, status FROM tasks WHERE id = ?", error);
+  if (read == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (read, 1, task_id);
+  if (sqlite3_step (read) != SQLITE_ROW)
+    {
+      ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task", _("Task %" G_GINT64_FORMAT " does not exist"), task_id);
+      return FALSE;
+    }
+  batch_id = sqlite3_column_int64 (read, 0);
+  old_status = ota_task_status_from_nick ((const char *) sqlite3_column_text (read, 1));
+  sqlite3_reset (read);
+
+  if (OTA_TASK_STATUS_IS_TERMINAL (old_status))
+    {
+      ota_error_set_field (error, OTA_ERROR_CONFLICT, "task",
+                           _("Task %" G_GINT64_FORMAT " has already ended (%s)"),
+                           task_id, ota_task_status_to_nick (old_status));
+      return FALSE;
+    }
+
+  /* A terminal task leaves every queue: no push, no timeout, no retry. */
+  write = ota_store_prepare (store,
+                             terminal
+                             ? "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4, "
+                               "needs_push = 0, queue_at = NULL, timeout_at = NULL WHERE id = ?1"
+                             : "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
+                             error);
+  if (write == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (write, 1, task_id);
+  sqlite3_bind_text (write, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (write, 3, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (write, 4, now);
+  if (sqlite3_step (write) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "changing a task");
+
+  if (old_status != status &&
+      (!bump_count (self, batch_id, old_status, -1, error) ||
+       !bump_count (self, batch_id, status, +1, error)))
+    return FALSE;
+
+  ota_engine_mark_batch_changed (self, batch_id);
+
+  return !terminal || ota_rollout_maybe_finish_batch (self, batch_id, now, error);
+}
+
+gboolean
+ota_rollout_maybe_finish_batch (OtaEngine  *self,
+                                gint64      batch_id,
+                                gint64      now,
+                                GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) read = NULL;
+  g_autoptr(OtaCachedStmt) finish = NULL;
+  g_autoptr(OtaCachedStmt) firmware = NULL;
+  gboolean verification;
+  gint64 firmware_id, unfinished, succeeded, total;
+
+  read = ota_store_prepare (store,
+                            "SELECT kind, firmware_id, "
+                            "n_pending_confirm + n_pending_push + n_pushed + n_upgrading, "
+                            "n_succeeded, "
+                            "n_pending_confirm + n_pending_push + n_pushed + n_upgrading "
+                            "+ n_succeeded + n_failed + n_cancelled "
+                            "FROM batches WHERE id = ? AND state IN ('scheduled', 'running') "
+                            "AND strategy = 'static'",
+                            error);
+  if (read == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (read, 1, batch_id);
+  if (sqlite3_step (read) != SQLITE_ROW)
+    return TRUE;   /* dynamic, or already ended */
+
+  verification = g_strcmp0 ((const char *) sqlite3_column_text (read, 0), "verification") == 0;
+  firmware_id = sqlite3_column_int64 (read, 1);
+  unfinished = sqlite3_column_int64 (read, 2);
+  succeeded = sqlite3_column_int64 (read, 3);
+  total = sqlite3_column_int64 (read, 4);
+  sqlite3_reset (read);
+
+  if (unfinished > 0)
+    return TRUE;
+
+  finish = ota_store_prepare (store,
+                              "UPDATE batches SET state = 'finished', ended_at = ?2, "
+                              "started_at = coalesce(started_at, ?2) WHERE id = ?1",
+                              error);
+  if (finish == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (finish, 1, batch_id);
+  sqlite3_bind_int64 (finish, 2, now);
+  if (sqlite3_step (finish) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "ending a batch");
+
+  ota_engine_mark_batch_changed (self, batch_id);
+
+  if (!verification)
+    return TRUE;
+
+  /* R-V4: every verification task succeeded → verified; any other end → verify-failed. */
+  firmware = ota_store_prepare (store, "UPDATE firmwares SET status = ? WHERE id = ?", error);
+  if (firmware == NULL)
+    return FALSE;
+  sqlite3_bind_text (firmware, 1, succeeded == total && total > 0 ? "verified" : "verify-failed", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (firmware, 2, firmware_id);
+  if (sqlite3_step (firmware) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "ending a verification");
+
+  return TRUE;
+}
+
+gboolean
+ota_rollout_queue_push (OtaEngine  *self,
+                        gint64      task_id,
+                        gint64      at,
+                        GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) read = NULL;
+  g_autoptr(OtaCachedStmt) write = NULL;
+  OtaTaskStatus status;
+  gboolean online;
+
+  read = ota_store_prepare (store,
+                            "SELECT t.status, d.online FROM tasks t JOIN devices d ON d.id = t.device_id "
+                            "WHERE t.id = ?",
+                            error);
+  if (read == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (read, 1, task_id);
+  if (sqlite3_step (read) != SQLITE_ROW)
+    return ota_store_set_error (store, error, "queueing a notice");
+  status = ota_task_status_from_nick ((const char *) sqlite3_column_text (read, 0));
+  online = sqlite3_column_int (read, 1) != 0;
+  sqlite3_reset (read);
+
+  g_return_val_if_fail (!OTA_TASK_STATUS_IS_TERMINAL (status), FALSE);
+
+  /* An offline device waits without a queue time: coming online queues it (R-S2). */
+  write = ota_store_prepare (store, "UPDATE tasks SET needs_push = 1, queue_at = ? WHERE id = ?", error);
+  if (write == NULL)
+    return FALSE;
+  if (online)
+    sqlite3_bind_int64 (write, 1, at);
+  sqlite3_bind_int64 (write, 2, task_id);
+  if (sqlite3_step (write) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "queueing a notice");
+
+  /* R-R4: a retry keeps the status it had. */
+  if (status == OTA_TASK_STATUS_PUSHED || status == OTA_TASK_STATUS_UPGRADING)
+    return TRUE;
+
+  return ota_rollout_set_task_status (self, task_id, OTA_TASK_STATUS_PENDING_PUSH,
+                                      online ? OTA_TASK_REASON_RATE_LIMITED : OTA_TASK_REASON_OFFLINE,
+                                      at, error);
+}
