@@ -3,6 +3,7 @@
 
 #include "ota-engine-private.h"
 #include "ota-error.h"
+#include "ota-rollout-private.h"
 #include "ota-validate.h"
 
 gboolean
@@ -99,9 +100,9 @@ ota_engine_store_device_version (OtaEngine   *self,
          bump_module_version (store, product_key, module, version, +1, error);
 }
 
-static GHashTable *
-read_device_versions (OtaStore *store,
-                      gint64    device_id)
+GHashTable *
+ota_engine_read_device_versions (OtaStore *store,
+                                 gint64    device_id)
 {
   GHashTable *versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(OtaCachedStmt) stmt =
@@ -157,7 +158,7 @@ ota_engine_lookup_device (OtaEngine   *self,
                          (const char *) sqlite3_column_text (stmt, 1),
                          (const char *) sqlite3_column_text (stmt, 2),
                          sqlite3_column_int (stmt, 3) != 0,
-                         read_device_versions (store, id),
+                         ota_engine_read_device_versions (store, id),
                          sqlite3_column_int64 (stmt, 4),
                          sqlite3_column_int64 (stmt, 5));
 }
@@ -248,6 +249,10 @@ ota_engine_add_device (OtaEngine            *self,
         if (!ota_engine_store_device_version (self, spec->product_key, id, module, version, error))
           return NULL;
     }
+
+  /* R-B5: a device activated later joins the dynamic batches it matches. */
+  if (!ota_rollout_match_dynamic (self, id, now, error))
+    return NULL;
 
   if (!ota_engine_audit (self, "device.add",
                          g_variant_new_parsed ("{'product': <%s>, 'device': <%s>}",

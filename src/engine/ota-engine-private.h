@@ -23,6 +23,11 @@ OtaProduct *ota_engine_lookup_product (OtaEngine   *self,
                                        const char  *key,
                                        GError     **error);
 
+/* A firmware read inside a held lock; NOT_FOUND naming field "firmware". */
+OtaFirmware *ota_engine_lookup_firmware (OtaEngine   *self,
+                                         gint64       id,
+                                         GError     **error);
+
 /* Makes sure (product, module) exists in the modules table. */
 gboolean ota_engine_ensure_module (OtaEngine   *self,
                                    const char  *product_key,

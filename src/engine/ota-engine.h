@@ -209,4 +209,14 @@ GPtrArray   *ota_engine_list_firmwares      (OtaEngine              *self,
 GFile       *ota_engine_get_firmware_file   (OtaEngine              *self,
                                              OtaFirmware            *firmware);
 
+/* ---- Audit log ------------------------------------------------------------ */
+
+/* (element-type OtaAuditEntry) (transfer full): operator actions, newest first;
+ * @limit 0: all; @total (optional): entries in the log. */
+GPtrArray   *ota_engine_list_audit          (OtaEngine              *self,
+                                             guint                   offset,
+                                             guint                   limit,
+                                             guint64                *total,
+                                             GError                **error);
+
 G_END_DECLS

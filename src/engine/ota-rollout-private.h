@@ -75,6 +75,22 @@ gboolean ota_rollout_match_dynamic_product (OtaEngine   *self,
                                             gint64       now,
                                             GError     **error);
 
+/* Gives every device that matches batch @batch_id now (R-B2, R-B7..R-B10, R-B16) and has
+ * no task in it yet a task, set-based; devices with an unfinished task go through
+ * ota_rollout_enroll_device() (R-B15). Creation of a batch, and dynamic re-matching. */
+gboolean ota_rollout_match_batch     (OtaEngine   *self,
+                                      gint64       batch_id,
+                                      gint64       now,
+                                      GError     **error);
+
+/* What ota_rollout_match_batch() would do, changing nothing: fills matched, offline,
+ * conflicts and overwrites of @forecast; @n_push: online devices that would be pushed. */
+gboolean ota_rollout_forecast_matches (OtaEngine         *self,
+                                       gint64             batch_id,
+                                       OtaBatchForecast  *forecast,
+                                       guint64           *n_push,
+                                       GError           **error);
+
 /* (ota-rollout-tasks.c) Puts a task in the push flow from @at: needs_push = 1, queued (or waiting as
  * pending-push/offline when its device is offline). A task that was pushed or upgrading
  * keeps its status (a retry, R-R4); others become pending-push. Inside a transaction. */

@@ -2,6 +2,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "ota-blob-store.h"
 #include "ota-error.h"
 #include "ota-schema.h"
 #include "ota-store.h"
@@ -193,6 +194,8 @@ ota_store_open (const char  *path,
 
   if (!ota_store_migrate (self, error))
     return NULL;
+
+  ota_blob_store_remove_stale_uploads (self->blob_dir);
 
   return g_steal_pointer (&self);
 }

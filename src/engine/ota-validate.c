@@ -21,13 +21,15 @@ validate_word (const char  *value,
 {
   gsize len = value != NULL ? strlen (value) : 0;
 
-  if (len == 0 || len > max_chars)
+  if (len == 0)
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
                            _("%s must be 1 to %u characters long"), label, max_chars);
       return FALSE;
     }
 
+  /* Characters first: only then is the length in bytes the length in characters (a
+   * value of 30 Chinese characters is refused for its characters, not as "too long"). */
   for (const char *p = value; *p != '\0'; p++)
     if (!is_ascii_word_char ((guchar) *p))
       {
@@ -40,6 +42,13 @@ validate_word (const char  *value,
                                "“%s” is not allowed"), label, bad);
         return FALSE;
       }
+
+  if (len > max_chars)
+    {
+      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
+                           _("%s must be 1 to %u characters long"), label, max_chars);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -68,13 +77,15 @@ ota_validate_product_key (const char  *key,
   return TRUE;
 }
 
+/* @multiline: line breaks are text too (a firmware description is a text area). */
 static gboolean
-validate_text (const char  *value,
-               const char  *field,
-               const char  *label,
-               guint        min_chars,
-               guint        max_chars,
-               GError     **error)
+validate_text_full (const char  *value,
+                    const char  *field,
+                    const char  *label,
+                    guint        min_chars,
+                    guint        max_chars,
+                    gboolean     multiline,
+                    GError     **error)
 {
   glong chars;
 
@@ -103,14 +114,29 @@ validate_text (const char  *value,
     }
 
   for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      {
-        ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                             _("%s must not contain control characters"), label);
-        return FALSE;
-      }
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) && !(multiline && c == '\n'))
+        {
+          ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
+                               _("%s must not contain control characters"), label);
+          return FALSE;
+        }
+    }
 
   return TRUE;
+}
+
+static gboolean
+validate_text (const char  *value,
+               const char  *field,
+               const char  *label,
+               guint        min_chars,
+               guint        max_chars,
+               GError     **error)
+{
+  return validate_text_full (value, field, label, min_chars, max_chars, FALSE, error);
 }
 
 gboolean
@@ -263,8 +289,9 @@ gboolean
 ota_validate_description (const char  *description,
                           GError     **error)
 {
-  return validate_text (description, "description", _("Description"),
-                        0, OTA_FIRMWARE_DESCRIPTION_MAX_CHARS, error);
+  /* R-F9 limits the length only: a description may have several lines. */
+  return validate_text_full (description, "description", _("Description"),
+                             0, OTA_FIRMWARE_DESCRIPTION_MAX_CHARS, TRUE, error);
 }
 
 static const char * const firmware_extensions[] = {
@@ -275,12 +302,19 @@ gboolean
 ota_validate_firmware_file_name (const char  *file_name,
                                  GError     **error)
 {
-  g_autofree char *lower = file_name != NULL ? g_utf8_strdown (file_name, -1) : NULL;
+  /* The extensions are ASCII: g_ascii_strdown also copes with names that are not UTF-8,
+   * where g_utf8_strdown would read past broken sequences. */
+  g_autofree char *lower = file_name != NULL ? g_ascii_strdown (file_name, -1) : NULL;
 
+  /* The first (longest) matching extension decides, so "x.tar.gz" is a .tar.gz and a
+   * file called just ".tar.gz" has no name before its extension. */
   for (guint i = 0; lower != NULL && firmware_extensions[i] != NULL; i++)
-    if (g_str_has_suffix (lower, firmware_extensions[i]) &&
-        strlen (lower) > strlen (firmware_extensions[i]))
-      return TRUE;
+    if (g_str_has_suffix (lower, firmware_extensions[i]))
+      {
+        if (strlen (lower) > strlen (firmware_extensions[i]))
+          return TRUE;
+        break;
+      }
 
   ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
                        _("Firmware file must end in .bin, .tar, .gz, .tar.gz, .zip, .gzip or .apk"));

@@ -1,6 +1,7 @@
 /* ota.h — everything of libota, the OTA engine */
 #pragma once
 
+#include "ota-audit-entry.h"
 #include "ota-batch.h"
 #include "ota-clock.h"
 #include "ota-device-link.h"

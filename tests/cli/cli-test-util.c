@@ -1,0 +1,135 @@
+/* cli-test-util.c — spawning the built otactl for the CLI tests */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli-test-util.h"
+
+void
+cli_fixture_setup (CliFixture    *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("otactl-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "ota.db", NULL);
+}
+
+void
+cli_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        cli_remove_tree (child);
+      }
+
+  g_remove (path);
+}
+
+void
+cli_fixture_teardown (CliFixture    *f,
+                      gconstpointer  data)
+{
+  cli_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->out);
+  g_free (f->err);
+}
+
+int
+cli_runv (CliFixture         *f,
+          const char * const *args)
+{
+  const char *otactl = g_getenv ("OTACTL");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_assert_nonnull (otactl);
+
+  /* Never the developer's own database, and messages in the C locale. */
+  envp = g_environ_unsetenv (envp, "OTA_DB");
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+
+  g_ptr_array_add (argv, (gpointer) otactl);
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&f->out, g_free);
+  g_clear_pointer (&f->err, g_free);
+  g_spawn_sync (f->dir, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &f->out, &f->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+
+  return WEXITSTATUS (wait_status);
+}
+
+int
+cli_run (CliFixture *f,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return cli_runv (f, (const char * const *) args->pdata);
+}
+
+JsonNode *
+cli_out_json (CliFixture *f)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, f->out, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+void
+cli_assert_error_line (CliFixture *f,
+                       const char *needle)
+{
+  const char *newline = strchr (f->err, '\n');
+
+  g_assert_true (g_str_has_prefix (f->err, "otactl: "));
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline + 1, ==, "");
+  if (needle != NULL && strstr (f->err, needle) == NULL)
+    {
+      g_test_message ("stderr “%s” does not mention “%s”", f->err, needle);
+      g_assert_nonnull (strstr (f->err, needle));
+    }
+}
+
+char *
+cli_write_file (CliFixture *f,
+                const char *name,
+                const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}

@@ -1,0 +1,53 @@
+/* cli-test-util.h — running the built otactl against a temporary database
+ *
+ * The path of otactl comes from $OTACTL (set by tests/cli/meson.build). Each test gets
+ * its own folder and database; nothing touches the user's default database.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <ota.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *dir;      /* temporary folder, removed at teardown */
+  char *db;       /* dir/ota.db, passed as --db */
+  char *out;      /* stdout of the last run */
+  char *err;      /* stderr of the last run */
+} CliFixture;
+
+void      cli_fixture_setup    (CliFixture *f,
+                                gconstpointer data);
+void      cli_fixture_teardown (CliFixture *f,
+                                gconstpointer data);
+
+/* Runs "otactl --db DB ARG…" (NULL-terminated) and returns its exit status; its output
+ * is in f->out and f->err. */
+int       cli_run              (CliFixture *f,
+                                const char *first_arg,
+                                ...) G_GNUC_NULL_TERMINATED;
+int       cli_runv             (CliFixture        *f,
+                                const char * const *args);
+/* Parses f->out as JSON; fails the test when it is not. */
+JsonNode *cli_out_json         (CliFixture *f);
+/* Asserts that f->err is exactly one line "otactl: …" and contains @needle. */
+void      cli_assert_error_line (CliFixture *f,
+                                 const char *needle);
+/* Writes @contents to dir/@name; returns the path. */
+char     *cli_write_file       (CliFixture *f,
+                                const char *name,
+                                const char *contents);
+/* Removes a folder and everything in it. */
+void      cli_remove_tree      (const char *path);
+
+/* Asserts the last run exited with @status, printing its stderr when not. */
+#define cli_assert_status(f, status, expected) \
+  G_STMT_START { \
+    int cli_status_ = (status); \
+    if (cli_status_ != (expected)) \
+      g_test_message ("otactl exited %d; stderr: %s", cli_status_, (f)->err); \
+    g_assert_cmpint (cli_status_, ==, (expected)); \
+  } G_STMT_END
+
+G_END_DECLS
