@@ -424,9 +424,11 @@ ota_engine_create_batch (OtaEngine           *self,
     if (tx == NULL)
       return NULL;
 
+    gint64 T0 = g_get_monotonic_time ();
     batch_id = insert_batch (self, spec, now, &plan, error);
     if (batch_id == 0 ||
         !ota_rollout_match_batch (self, batch_id, now, error) ||
+        (g_printerr ("PROF matched %.3f\n", (g_get_monotonic_time () - T0) / 1e6), FALSE) ||
         /* A static batch whose every task ended at once (conflicts), or that matched
          * nobody, is over: nothing can join it later. */
         (spec->strategy == OTA_BATCH_STRATEGY_STATIC &&
@@ -434,10 +436,12 @@ ota_engine_create_batch (OtaEngine           *self,
         !ota_engine_audit (self, "batch.create", batch_audit_params (batch_id, spec, &plan), error) ||
         !ota_transaction_commit (tx, error))
       return NULL;
+    g_printerr ("PROF committed %.3f\n", (g_get_monotonic_time () - T0) / 1e6);
   }
 
   ota_engine_mark_batch_changed (self, batch_id);
   run_due_after_commit (self);
+  g_printerr ("PROF run_due done\n");
   return ota_engine_get_batch (self, batch_id, error);
 }
 

@@ -511,7 +511,6 @@ ota_engine_import_devices_csv (OtaEngine        *self,
   g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
 
-  g_printerr ("TIMING start %.3f\n", g_get_monotonic_time () / 1e6);
   total = stream_size (stream, cancellable);
   reader = ota_import_reader_new (stream, cancellable, &read_error);
   if (reader == NULL)
@@ -534,12 +533,10 @@ ota_engine_import_devices_csv (OtaEngine        *self,
   ok = prepare_statements (&imp, error) &&
        import_rows (&imp, reader, total, cancellable, progress, progress_data, error);
   release_statements (&imp);
-  g_printerr ("TIMING loop %.3f\n", g_get_monotonic_time () / 1e6);
 
   if (!ok ||
       !apply_counts (&imp, error) ||
       !match_dynamic_batches (&imp, error) ||
-      (g_printerr ("TIMING counts %.3f\n", g_get_monotonic_time () / 1e6), FALSE) ||
       !ota_engine_audit (self, "device.import",
                          g_variant_new_parsed ("{'added': <%t>, 'updated': <%t>}",
                                                imp.result.added, imp.result.updated),
@@ -547,7 +544,6 @@ ota_engine_import_devices_csv (OtaEngine        *self,
       !ota_transaction_commit (tx, error))
     return FALSE;
 
-  g_printerr ("TIMING committed %.3f\n", g_get_monotonic_time () / 1e6);
   g_debug ("Imported devices: %" G_GUINT64_FORMAT " added, %" G_GUINT64_FORMAT " updated",
            imp.result.added, imp.result.updated);
 

@@ -452,9 +452,11 @@ match_with_info (OtaEngine        *self,
   if (info->scope == OTA_BATCH_SCOPE_GRAY && !gray_limit (self, info, &limit, error))
     return FALSE;
 
+  gint64 T0 = g_get_monotonic_time ();
   busy = list_busy (self, info, limit, error);
   if (busy == NULL)
     return FALSE;
+  g_printerr ("PROF busy %.3f\n", (g_get_monotonic_time () - T0) / 1e6);
 
   for (guint i = 0; i < busy->len; i++)
     {

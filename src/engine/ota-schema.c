@@ -81,10 +81,12 @@ const char * const ota_schema_migrations[] = {
   "  UNIQUE (product_key, name),"
   "  FOREIGN KEY (product_key, module) REFERENCES modules (product_key, name)"
   ");"
+  /* Key columns first and in key order: SQLite 3.40's integrity_check misreads a
+   * WITHOUT ROWID table declared otherwise. */
   "CREATE TABLE firmware_sources ("
   "  firmware_id INTEGER NOT NULL REFERENCES firmwares (id) ON DELETE CASCADE,"
-  "  position    INTEGER NOT NULL,"
   "  version     TEXT NOT NULL,"
+  "  position    INTEGER NOT NULL,"
   "  PRIMARY KEY (firmware_id, version)"
   ") WITHOUT ROWID;"
   "CREATE TABLE audit_log ("
