@@ -387,6 +387,13 @@ static const OtactlCommand device_commands[] = {
   { "import", device_import, N_("Import devices from CSV files") },
   { "export", device_export, N_("Export devices as CSV") },
   { "list", device_list, N_("List, filter and sort a product’s devices") },
+  /* Playing a device by hand (otactl-events.c). */
+  { "online", otactl_device_online, N_("The device connects") },
+  { "offline", otactl_device_offline, N_("The device disconnects") },
+  { "report", otactl_device_report, N_("The device reports its version") },
+  { "progress", otactl_device_progress, N_("The device reports upgrade progress or an error") },
+  { "confirm", otactl_device_confirm, N_("The user’s app confirms the upgrade") },
+  { "decline", otactl_device_decline, N_("The user’s app declines the upgrade") },
   { NULL }
 };
 

@@ -26,6 +26,7 @@ typedef struct {
   char         *db_path;      /* --db, $OTA_DB or the engine's default */
   gboolean      json;         /* --json */
   OtaEngine    *engine;       /* opened on first use */
+  OtaManualClock *manual_clock; /* the database's manual clock (clock.mode), else NULL */
   GCancellable *cancellable;  /* cancelled by Ctrl-C during long work */
   gboolean      stderr_is_tty;
   guint         sigint_source;
@@ -121,6 +122,62 @@ JsonNode    *otactl_device_to_json   (OtaDevice    *device);
 JsonNode    *otactl_firmware_to_json (OtaFirmware  *firmware);
 JsonNode    *otactl_module_to_json   (OtaModule    *module);
 
+/* ---- otactl-clock.c: the clock a database runs on -------------------------- */
+
+/* Meta keys: clock.mode "real" (default) or "manual"; clock.manual_now, µs in decimal. */
+#define OTACTL_CLOCK_MODE_KEY "clock.mode"
+#define OTACTL_CLOCK_NOW_KEY  "clock.manual_now"
+
+/* Called by otactl_get_engine() right after opening: puts in place the clock the
+ * database asks for, then handles everything that fell due (ota_engine_run_due). */
+gboolean     otactl_clock_attach     (Otactl       *ctl,
+                                      GError      **error);
+/* Moves the manual clock forward to @now_us, saves clock.manual_now, then handles what
+ * fell due. CONFLICT when the clock is real; INVALID_FIELD (@field) when backwards.
+ * For "clock advance/set" and any tool that steps the clock (sim run). */
+gboolean     otactl_clock_move_to    (Otactl       *ctl,
+                                      gint64        now_us,
+                                      const char   *field,
+                                      GError      **error);
+/* Saves where ctl->manual_clock stands now as clock.manual_now, for tools that moved it
+ * themselves (ota_sim_fleet_run_until). CONFLICT when the clock is real. */
+gboolean     otactl_clock_save       (Otactl       *ctl,
+                                      GError      **error);
+/* The engine's now (µs); the engine must be open. */
+gint64       otactl_clock_now        (Otactl       *ctl);
+/* "90s", "10m", "2h", "1d", "1h30m": whole numbers with units d, h, m, s, largest first;
+ * more than zero. INVALID_FIELD naming @field; @label is the field for people. */
+gboolean     otactl_parse_duration   (const char   *text,
+                                      const char   *field,
+                                      const char   *label,
+                                      GTimeSpan    *duration,
+                                      GError      **error);
+/* ISO 8601; without a zone, local time. */
+gboolean     otactl_parse_time       (const char   *text,
+                                      const char   *field,
+                                      const char   *label,
+                                      gint64       *usec,
+                                      GError      **error);
+/* The form otactl_parse_duration() reads: "1h30m", "0s". */
+char        *otactl_format_duration  (GTimeSpan     duration);
+
+/* ---- otactl-rollout-output.c: batches, tasks, forecasts, audit ------------- */
+
+/* "pending-push (scheduled: 2026-01-01 08:15:00)", "failed (download-failed)",
+ * "pushed (retry: download-failed)". */
+char        *otactl_task_describe_status (OtaTask  *task);
+JsonNode    *otactl_batch_to_json    (OtaBatch     *batch);
+JsonNode    *otactl_task_to_json     (OtaTask      *task);
+void         otactl_print_batch_text (OtaBatch     *batch);
+/* "ID" text for a positive whole number argument; INVALID_FIELD naming @field. */
+gboolean     otactl_parse_id         (const char   *text,
+                                      const char   *field,
+                                      const char   *label,
+                                      gint64       *id,
+                                      GError      **error);
+/* "a,b" "c" → { "a", "b", "c" }: comma-separated or repeated options, blanks dropped. */
+GStrv        otactl_split_list       (char        **options);
+
 /* ---- command groups ------------------------------------------------------- */
 
 gboolean otactl_product_run  (Otactl *ctl, int argc, char **argv, GError **error);
@@ -128,5 +185,21 @@ gboolean otactl_device_run   (Otactl *ctl, int argc, char **argv, GError **error
 gboolean otactl_firmware_run (Otactl *ctl, int argc, char **argv, GError **error);
 gboolean otactl_module_run   (Otactl *ctl, int argc, char **argv, GError **error);
 gboolean otactl_demo_run     (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_clock_run    (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_verify_run   (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_batch_run    (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_task_run     (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_failures_run (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_audit_run    (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_sim_run      (Otactl *ctl, int argc, char **argv, GError **error);
+
+/* "device online|offline|report|progress|confirm|decline" (otactl-events.c), in the
+ * device group's table. */
+gboolean otactl_device_online   (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_device_offline  (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_device_report   (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_device_progress (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_device_confirm  (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_device_decline  (Otactl *ctl, int argc, char **argv, GError **error);
 
 G_END_DECLS

@@ -16,10 +16,17 @@
 
 static const OtactlCommand top_commands[] = {
   { "product",  otactl_product_run,  N_("Add, list and show products; secure upgrade and its key") },
-  { "device",   otactl_device_run,   N_("Add, import, export and list devices") },
+  { "device",   otactl_device_run,   N_("Add, import, export and list devices; play one by hand") },
   { "firmware", otactl_firmware_run, N_("Add, list and show firmwares") },
   { "module",   otactl_module_run,   N_("List a product’s modules and the versions devices report") },
   { "demo",     otactl_demo_run,     N_("Fill an empty database with a demo catalogue") },
+  { "verify",   otactl_verify_run,   N_("Verify a firmware on a few devices") },
+  { "batch",    otactl_batch_run,    N_("Create, forecast, list, show and cancel batch upgrades") },
+  { "task",     otactl_task_run,     N_("List a batch’s device tasks; cancel one") },
+  { "failures", otactl_failures_run, N_("Show why a batch’s devices failed") },
+  { "clock",    otactl_clock_run,    N_("Show the clock; run it manually for scripted scenarios") },
+  { "audit",    otactl_audit_run,    N_("List the operators’ actions") },
+  { "sim",      otactl_sim_run,      N_("Play simulated devices on the manual clock") },
   { NULL }
 };
 
@@ -36,6 +43,9 @@ otactl_get_engine (Otactl  *ctl,
           ctl->db_path = env != NULL && *env != '\0' ? g_strdup (env) : ota_engine_default_db_path ();
         }
       ctl->engine = ota_engine_new (ctl->db_path, NULL, error);
+      /* Every command first handles what fell due, on the clock the database runs on. */
+      if (ctl->engine != NULL && !otactl_clock_attach (ctl, error))
+        g_clear_object (&ctl->engine);
     }
 
   return ctl->engine;
@@ -180,6 +190,15 @@ otactl_parse (GOptionContext   *context,
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
+  /* GOption keeps the "--" it stopped at; it is no argument ("clock advance -- 5m"). */
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal ((*argv)[i], "--"))
+      {
+        memmove (&(*argv)[i], &(*argv)[i + 1], (*argc - i) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
+
   n = *argc - 1;
   if (n < min_args)
     return otactl_usage_error (error, _("Missing argument; see “%s --help”"), g_get_prgname ());
@@ -270,7 +289,7 @@ print_error (const GError *error)
 static char *
 top_summary (void)
 {
-  g_autoptr(GString) out = g_string_new (_("Manage the OTA console’s products, devices and firmwares."));
+  g_autoptr(GString) out = g_string_new (_("Manage the OTA console’s products, devices, firmwares and rollouts."));
 
   g_string_append_printf (out, "\n\n%s\n", _("Commands:"));
   print_commands (out, top_commands);
@@ -342,6 +361,7 @@ main (int    argc,
 
   otactl_catch_sigint (&ctl, FALSE);
   g_clear_object (&ctl.engine);
+  g_clear_object (&ctl.manual_clock);
   g_clear_object (&ctl.cancellable);
   g_free (ctl.db_path);
 

@@ -642,18 +642,31 @@ ota_engine_apply_device_event (OtaEngine             *self,
                                const OtaDeviceEvent  *event,
                                GError               **error)
 {
+  gint64 device_id;
+
   g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
-  if (!check_event (event, error) || !ota_engine_run_due (self, error))
+  if (!check_event (event, error))
+    return FALSE;
+
+  /* Refused before anything runs, the due pass included. Devices are never removed, so
+   * the id stays good. */
+  {
+    g_autoptr(GRecMutexLocker) locker =
+      g_rec_mutex_locker_new (ota_store_get_lock (ota_engine_get_store (self)));
+
+    if (!lookup_device (self, event, &device_id, error))
+      return FALSE;
+  }
+
+  if (!ota_engine_run_due (self, error))
     return FALSE;
 
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (self), error);
-    gint64 device_id;
 
     if (tx == NULL ||
-        !lookup_device (self, event, &device_id, error) ||
         !apply_checked (self, event, device_id, ota_engine_now (self), error) ||
         !ota_transaction_commit (tx, error))
       return FALSE;

@@ -191,6 +191,22 @@ ota_engine_get_clock (OtaEngine *self)
   return self->clock;
 }
 
+/**
+ * ota_engine_set_clock:
+ *
+ * Replaces where time comes from, for tools that learn only from the database which
+ * clock it runs on (otactl's persisted manual clock). Call it before any operation.
+ */
+void
+ota_engine_set_clock (OtaEngine *self,
+                      OtaClock  *clock)
+{
+  g_return_if_fail (OTA_IS_ENGINE (self));
+  g_return_if_fail (OTA_IS_CLOCK (clock));
+
+  g_set_object (&self->clock, clock);
+}
+
 OtaStore *
 ota_engine_get_store (OtaEngine *self)
 {

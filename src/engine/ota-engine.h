@@ -37,6 +37,8 @@ OtaEngine  *ota_engine_new          (const char  *db_path,
 /* The default database: $XDG_DATA_HOME/ota-console/ota.db. Free with g_free(). */
 char       *ota_engine_default_db_path (void);
 OtaClock   *ota_engine_get_clock    (OtaEngine   *self);
+void        ota_engine_set_clock    (OtaEngine   *self,
+                                     OtaClock    *clock);
 OtaStore   *ota_engine_get_store    (OtaEngine   *self);
 /* Who the audit log names for operator actions (default: the user's login name). */
 void        ota_engine_set_actor    (OtaEngine   *self,

@@ -8,10 +8,7 @@
  * tasks skip devices that have a task in the batch already (and, as a safety net, devices
  * with an unfinished task), so the SELECT never reads the tasks table it writes to.
  */
-#include <glib/gi18n-lib.h>
-
 #include "ota-enum-types.h"
-#include "ota-error.h"
 #include "ota-rollout-private.h"
 
 /* Parameters of every matching statement. */
@@ -226,10 +223,12 @@ list_busy (OtaEngine        *self,
     }
   else
     {
+      /* CROSS JOIN keeps this order: walk the unfinished tasks (a partial index), never
+       * the million version rows. */
       g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
-                            "JOIN devices d ON d.id = t.device_id "
-                            "JOIN device_versions v ON v.device_id = t.device_id AND v.module = ?4 "
-                            "WHERE t.status IN " OTA_TASK_UNFINISHED_SQL " AND");
+                            "CROSS JOIN devices d CROSS JOIN device_versions v "
+                            "WHERE d.id = t.device_id AND v.device_id = t.device_id "
+                            "AND t.status IN " OTA_TASK_UNFINISHED_SQL " AND");
       append_match_filter (sql, info, FALSE);
       /* A device already in this batch (a dynamic one matching again) is not busy. */
       g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
@@ -452,11 +451,9 @@ match_with_info (OtaEngine        *self,
   if (info->scope == OTA_BATCH_SCOPE_GRAY && !gray_limit (self, info, &limit, error))
     return FALSE;
 
-  gint64 T0 = g_get_monotonic_time ();
   busy = list_busy (self, info, limit, error);
   if (busy == NULL)
     return FALSE;
-  g_printerr ("PROF busy %.3f\n", (g_get_monotonic_time () - T0) / 1e6);
 
   for (guint i = 0; i < busy->len; i++)
     {

@@ -69,7 +69,12 @@ typedef struct {
   guint64 offline;      /* of those, offline now */
   guint64 conflicts;    /* of those, with an unfinished task that this batch would not overwrite */
   guint64 overwrites;   /* of those, whose unfinished task would be cancelled (overwrite yes) */
-  gint64  push_duration_us;   /* how long pushing the online ones takes at the rate */
+  /* How long pushing takes at the rate: ceil (n / push_rate) minutes, n = the online
+   * devices that would get a runnable task (matched − offline − online conflicts); the
+   * last notices go out at the start of the last of those minutes. Counted from the
+   * start for a scheduled batch, and as if every user confirmed at once with app
+   * confirmation. */
+  gint64  push_duration_us;
 } OtaBatchForecast;
 
 gboolean  ota_engine_forecast_batch  (OtaEngine            *self,

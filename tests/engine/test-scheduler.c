@@ -233,6 +233,42 @@ test_rate_window_survives_restart (Fixture       *f,
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 15);
 }
 
+/* R-B12: each batch has its own window: two batches of 10 per minute send 20 at once. */
+static void
+test_rate_per_batch (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(OtaFirmware) other = NULL;
+  OtaBatchSpec spec = batch_spec (f);
+  const char *other_sources[] = { "1.5", NULL };
+  gint64 first_id, second_id;
+
+  other = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw-b", OTA_FIRMWARE_TYPE_FULL,
+                                 NULL, "1.5", "3.0");
+  ota_test_verify_firmware (&f->base, other, "verifier-b");
+  ota_test_link_clear (f->link);
+
+  add_devices (f, "a", 15, TRUE);
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("b-%02u", i);
+      g_autoptr(OtaDevice) device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, name, "1.5");
+    }
+
+  spec.push_rate = 10;
+  first_id = ota_test_create_batch (&f->base, &spec);
+  spec.firmware_id = ota_firmware_get_id (other);
+  spec.source_versions = other_sources;
+  second_id = ota_test_create_batch (&f->base, &spec);
+  g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0), ==, 20);
+
+  ota_test_advance (&f->base, 2 * MINUTE);
+  g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0 + MINUTE), ==, 10);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 30);
+  g_assert_cmpuint (ota_test_link_max_in_window (f->link, first_id, MINUTE), ==, 10);
+  g_assert_cmpuint (ota_test_link_max_in_window (f->link, second_id, MINUTE), ==, 10);
+}
+
 /* ---- R-B11 schedule ----------------------------------------------------------- */
 
 /* R-B11: until the start tasks are pending-push (scheduled: TIME); at the start the
@@ -598,6 +634,7 @@ main (int   argc,
   ADD ("/scheduler/R-B12/ten-per-minute-25-devices", test_rate_ten_per_minute);
   ADD ("/scheduler/R-B12/window-slides", test_rate_window_slides);
   ADD ("/scheduler/R-B12/window-survives-restart", test_rate_window_survives_restart);
+  ADD ("/scheduler/R-B12/one-window-per-batch", test_rate_per_batch);
   ADD ("/scheduler/R-B11/scheduled-start-pushes-at-start", test_scheduled_start_pushes);
   ADD ("/scheduler/R-B11/scheduled-start-with-app-confirm", test_scheduled_start_with_confirm);
   ADD ("/scheduler/R-B11/window-end-cancels-unfinished", test_window_end_cancels_unfinished);

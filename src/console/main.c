@@ -1,0 +1,20 @@
+/* main.c — ota-console: the GNOME console for over-the-air firmware upgrades */
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "ota-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(OtaApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = ota_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

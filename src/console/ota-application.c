@@ -1,0 +1,331 @@
+/* ota-application.c — the console application: options, the engine, app actions */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "ota-application.h"
+#include "ota-demo.h"
+#include "ota-format.h"
+#include "ota-local-backend.h"
+#include "ota-window.h"
+
+struct _OtaApplication
+{
+  AdwApplication  parent_instance;
+
+  gboolean        demo_mode;
+  char           *db_path;       /* --db, or NULL: the default (or demo) database */
+  OtaEngine      *engine;
+  OtaBackend     *backend;
+  GCancellable   *cancellable;   /* preparing the demo */
+  gboolean        preparing;
+};
+
+G_DEFINE_FINAL_TYPE (OtaApplication, ota_application, ADW_TYPE_APPLICATION)
+
+char *
+ota_application_demo_db_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "ota-console", "demo.db", NULL);
+}
+
+static gboolean
+open_engine (OtaApplication  *self,
+             GError         **error)
+{
+  g_autoptr(OtaClock) clock = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  if (self->db_path != NULL)
+    path = g_strdup (self->db_path);
+  else if (self->demo_mode)
+    path = ota_application_demo_db_path ();
+  else
+    path = ota_engine_default_db_path ();
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (dir);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot create the folder “%s”: %s"), display, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* In demo mode time is a manual clock, so the simulated fleet can make minutes pass
+   * in seconds. */
+  if (self->demo_mode)
+    clock = OTA_CLOCK (ota_manual_clock_new (g_get_real_time ()));
+  else
+    clock = ota_real_clock_new ();
+
+  self->engine = ota_engine_new (path, clock, error);
+  if (self->engine == NULL)
+    return FALSE;
+
+  self->backend = ota_local_backend_new (self->engine);
+  return TRUE;
+}
+
+static void
+show_fatal_error (OtaApplication *self,
+                  const GError   *error)
+{
+  AdwMessageDialog *dialog;
+
+  g_printerr ("ota-console: %s\n", error->message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (NULL, _("Cannot Open the Database"),
+                                                       error->message));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+demo_prepared (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(OtaApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  OtaDemoSummary summary = { 0 };
+  GtkWindow *window;
+  gboolean ok;
+
+  ok = ota_demo_prepare_finish (OTA_ENGINE (source), result, &summary, &error);
+  self->preparing = FALSE;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!OTA_IS_WINDOW (window))
+    return;
+
+  ota_window_set_preparing (OTA_WINDOW (window), FALSE);
+  if (!ok)
+    ota_window_add_error_toast (OTA_WINDOW (window), error);
+  else if (summary.products > 0)
+    {
+      g_autofree char *devices = ota_format_count (summary.devices);
+      g_autofree char *message =
+        g_strdup_printf (_("Demo catalogue ready: %u products, %s devices, %u firmwares"),
+                         summary.products, devices, summary.firmwares);
+
+      ota_window_add_toast (OTA_WINDOW (window), message);
+    }
+}
+
+static void
+ota_application_activate (GApplication *application)
+{
+  OtaApplication *self = OTA_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->backend == NULL && !open_engine (self, &error))
+    {
+      show_fatal_error (self, error);
+      return;
+    }
+
+  window = GTK_WINDOW (ota_window_new (GTK_APPLICATION (self), self->backend));
+  ota_window_set_demo_mode (OTA_WINDOW (window), self->demo_mode);
+  if (self->demo_mode && self->cancellable == NULL)
+    {
+      self->preparing = TRUE;
+      self->cancellable = g_cancellable_new ();
+      ota_window_set_preparing (OTA_WINDOW (window), TRUE);
+      ota_demo_prepare_async (self->engine, self->cancellable, demo_prepared, g_object_ref (self));
+    }
+  gtk_window_present (window);
+}
+
+static int
+ota_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  OtaApplication *self = OTA_APPLICATION (application);
+  g_autofree char *db = NULL;
+
+  if (g_variant_dict_lookup (options, "demo", "b", &self->demo_mode) && self->demo_mode)
+    g_debug ("Demo mode");
+  if (g_variant_dict_lookup (options, "db", "^ay", &db))
+    {
+      g_free (self->db_path);
+      self->db_path = g_steal_pointer (&db);
+    }
+
+  return -1;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  OtaApplication *self = user_data;
+  static const char *developers[] = { "The OTA Console authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("OTA Console"),
+                         "application-icon", "application-x-firmware",
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The OTA Console authors"),
+                         "developers", developers,
+                         "comments", _("Upload firmware, verify it on a few devices and "
+                                       "upgrade whole fleets over the air."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The OTA Console authors",
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  OtaApplication *self = user_data;
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/otaconsole/OtaConsole/ui/ota-shortcuts.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts"));
+
+  gtk_window_set_transient_for (shortcuts, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (shortcuts);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "shortcuts", shortcuts_action },
+};
+
+static void
+ota_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (ota_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.shortcuts",
+                                         shortcuts_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close",
+                                         close_accels);
+}
+
+static void
+ota_application_shutdown (GApplication *application)
+{
+  OtaApplication *self = OTA_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (ota_application_parent_class)->shutdown (application);
+}
+
+static void
+ota_application_dispose (GObject *object)
+{
+  OtaApplication *self = OTA_APPLICATION (object);
+
+  g_clear_object (&self->backend);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ota_application_parent_class)->dispose (object);
+}
+
+static void
+ota_application_finalize (GObject *object)
+{
+  OtaApplication *self = OTA_APPLICATION (object);
+
+  g_free (self->db_path);
+
+  G_OBJECT_CLASS (ota_application_parent_class)->finalize (object);
+}
+
+static void
+ota_application_class_init (OtaApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = ota_application_dispose;
+  object_class->finalize = ota_application_finalize;
+  app_class->activate = ota_application_activate;
+  app_class->startup = ota_application_startup;
+  app_class->shutdown = ota_application_shutdown;
+  app_class->handle_local_options = ota_application_handle_local_options;
+}
+
+static void
+ota_application_init (OtaApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run on a separate demo database filled with a simulated catalogue"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open the database at PATH instead of the default one"), N_("PATH") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/**
+ * ota_application_new:
+ *
+ * Returns: (transfer full): the console application
+ */
+OtaApplication *
+ota_application_new (void)
+{
+  /* NON_UNIQUE: each process owns its engine and database; handing a second launch to
+   * a first one would silently ignore its --db and --demo. */
+  return g_object_new (OTA_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+gboolean
+ota_application_get_demo_mode (OtaApplication *self)
+{
+  g_return_val_if_fail (OTA_IS_APPLICATION (self), FALSE);
+  return self->demo_mode;
+}
+
+OtaEngine *
+ota_application_get_engine (OtaApplication *self)
+{
+  g_return_val_if_fail (OTA_IS_APPLICATION (self), NULL);
+  return self->engine;
+}
+
+OtaBackend *
+ota_application_get_backend (OtaApplication *self)
+{
+  g_return_val_if_fail (OTA_IS_APPLICATION (self), NULL);
+  return self->backend;
+}

@@ -1,0 +1,30 @@
+/* ota-application.h — the console application: options, the engine it opens, app actions
+ *
+ * `ota-console [--demo] [--db PATH]`. Without options it opens the default database
+ * (ota_engine_default_db_path()); --demo opens a separate demo database, fills it with
+ * the demo catalogue when it is empty and marks every window as a demo.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ota-backend.h"
+
+G_BEGIN_DECLS
+
+#define OTA_TYPE_APPLICATION (ota_application_get_type ())
+G_DECLARE_FINAL_TYPE (OtaApplication, ota_application, OTA, APPLICATION, AdwApplication)
+
+OtaApplication *ota_application_new            (void);
+/* Whether the application runs on the demo database: the simulated fleet hooks in here. */
+gboolean        ota_application_get_demo_mode  (OtaApplication *self);
+/* (transfer none) (nullable): the engine, once the application was activated. In demo
+ * mode its clock is an OtaManualClock, for the simulated fleet to advance. */
+OtaEngine      *ota_application_get_engine     (OtaApplication *self);
+/* (transfer none) (nullable): the backend the windows use, once activated. */
+OtaBackend     *ota_application_get_backend    (OtaApplication *self);
+
+/* The demo database: $XDG_DATA_HOME/ota-console/demo.db. Free with g_free(). */
+char           *ota_application_demo_db_path   (void);
+
+G_END_DECLS
