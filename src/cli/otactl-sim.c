@@ -28,6 +28,7 @@ ensure_manual_clock (Otactl  *ctl,
 static gboolean
 parse_rate (const char  *text,
             const char  *field,
+            const char  *label,
             double      *rate,
             GError     **error)
 {
@@ -37,7 +38,7 @@ parse_rate (const char  *text,
   if (end == text || *end != '\0' || !(value >= 0.0 && value <= 1.0))
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                           _("%s must be a number from 0 to 1, not “%s”"), field, text);
+                           _("%s must be a number from 0 to 1, not “%s”"), label, text);
       return FALSE;
     }
 
@@ -220,7 +221,7 @@ sim_run (Otactl  *ctl,
   if (for_text == NULL)
     return otactl_usage_error (error, _("Missing --for DURATION; see “%s --help”"), g_get_prgname ());
   if (!otactl_parse_duration (for_text, "for", _("Duration"), &duration, error) ||
-      (failure_text != NULL && !parse_rate (failure_text, "failure-rate", &config.failure_rate, error)))
+      (failure_text != NULL && !parse_rate (failure_text, "failure-rate", _("Failure rate"), &config.failure_rate, error)))
     return FALSE;
   if (seed_text != NULL && !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT32, &seed, NULL))
     {

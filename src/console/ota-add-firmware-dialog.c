@@ -140,6 +140,13 @@ set_modules (OtaAddFirmwareDialog *self,
   adw_combo_row_set_model (self->module_row, G_LIST_MODEL (labels));
   adw_combo_row_set_selected (self->module_row, 0);
   self->syncing = FALSE;
+  /* After the model: the combo row sets its own sensitivity from it. */
+  if (is_tmall (self))
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->module_row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->module_row),
+                                   _("Tmall Genie products always use the module “default”"));
+    }
   update_module (self);
 }
 
@@ -567,9 +574,6 @@ ota_add_firmware_dialog_new (GtkWindow  *parent,
       gtk_widget_set_sensitive (GTK_WIDGET (self->type_row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->type_row),
                                    _("Tmall Genie products accept full firmware only"));
-      gtk_widget_set_sensitive (GTK_WIDGET (self->module_row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->module_row),
-                                   _("Tmall Genie products always use the module “default”"));
     }
 
   update_sign_choices (self);

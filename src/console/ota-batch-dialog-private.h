@@ -33,6 +33,7 @@ struct _OtaBatchDialog
   GtkButton           *confirm_button;
   GtkLabel            *general_error;
   AdwComboRow         *strategy_row;
+  OtaFieldMessage     *strategy_message;
   AdwComboRow         *scope_row;
   OtaFieldMessage     *scope_message;
   AdwActionRow        *gray_row;

@@ -333,7 +333,9 @@ ota_batch_dialog_show_error (OtaBatchDialog *self,
       return TRUE;
     }
 
-  if (g_strcmp0 (field, "strategy") == 0 || g_strcmp0 (field, "scope") == 0)
+  if (g_strcmp0 (field, "strategy") == 0)
+    message = self->strategy_message;
+  else if (g_strcmp0 (field, "scope") == 0)
     message = self->scope_message;
   else if (g_strcmp0 (field, "gray-percent") == 0)
     message = self->gray_message;

@@ -90,6 +90,10 @@ ota_batch_dialog_validate (OtaBatchDialog *self)
 
   g_return_val_if_fail (OTA_IS_BATCH_DIALOG (self), FALSE);
 
+  /* Widgets notify while the template is built, before there is a firmware. */
+  if (self->firmware == NULL)
+    return FALSE;
+
   valid = ota_batch_dialog_read (self, &data);
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), valid && !self->busy && !self->refused);
 
@@ -114,6 +118,7 @@ on_field_changed (OtaBatchDialog *self)
 {
   /* Any change may answer what the backend refused. */
   self->refused = FALSE;
+  ota_field_message_set_text (self->strategy_message, NULL);
   gtk_label_set_label (self->general_error, "");
   gtk_widget_set_visible (GTK_WIDGET (self->general_error), FALSE);
   ota_batch_dialog_validate (self);
@@ -302,6 +307,7 @@ ota_batch_dialog_class_init (OtaBatchDialogClass *klass)
   BIND (confirm_button);
   BIND (general_error);
   BIND (strategy_row);
+  BIND (strategy_message);
   BIND (scope_row);
   BIND (scope_message);
   BIND (gray_row);

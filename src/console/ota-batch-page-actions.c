@@ -48,8 +48,8 @@ on_batch_cancelled (GObject      *source,
     }
 
   title = ota_format_batch_title (batch);
-  /* TRANSLATORS: "Batch upgrade #12 cancelled" */
-  message = g_strdup_printf (_("%s cancelled"), title);
+  /* TRANSLATORS: "Batch upgrade #12 was cancelled" */
+  message = g_strdup_printf (_("%s was cancelled"), title);
   ota_widget_add_toast (GTK_WIDGET (self), message);
   ota_batch_page_reload (self);
 }

@@ -31,14 +31,18 @@ status_style_classes (gpointer      this,
   return classes;
 }
 
-/* The device's own words about a failure, under the status (R-S6). */
+/* The device's own words about its failure under the status (R-S6); a task that went
+ * on after a retry keeps the text of the old failure, which no longer applies. */
 static char *
-status_tooltip (gpointer    this,
-                const char *status_label,
-                const char *detail)
+status_tooltip (gpointer       this,
+                const char    *status_label,
+                OtaTaskStatus  status,
+                const char    *detail)
 {
-  if (detail == NULL || *detail == '\0')
-    return (status_label != NULL && *status_label != '\0') ? g_strdup (status_label) : NULL;
+  if (status_label == NULL || *status_label == '\0')
+    return NULL;
+  if (status != OTA_TASK_STATUS_FAILED || detail == NULL || *detail == '\0')
+    return g_strdup (status_label);
   return g_strdup_printf ("%s\n%s", status_label, detail);
 }
 
@@ -47,6 +51,17 @@ progress_fraction (gpointer this,
                    guint    progress)
 {
   return MIN (progress, 100) / 100.0;
+}
+
+/* Progress means something once the device reported some: upgrading, or where it
+ * ended. */
+static gboolean
+progress_visible (gpointer      this,
+                  gboolean      loaded,
+                  OtaTaskStatus status)
+{
+  return loaded && (status == OTA_TASK_STATUS_UPGRADING || status == OTA_TASK_STATUS_SUCCEEDED ||
+                    status == OTA_TASK_STATUS_FAILED);
 }
 
 static char *
@@ -65,12 +80,43 @@ tries_text (gpointer this,
   return loaded ? g_strdup_printf ("%u", tries) : g_strdup ("");
 }
 
+/* "14:03:27" today, "11/26 14:03" this year, else the date; the full time is the
+ * tooltip. Keeps the column narrow. */
+static char *
+updated_short (gpointer this,
+               gint64   updated_at)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = NULL;
+
+  if (updated_at <= 0)
+    return g_strdup ("");
+  then = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
+  if (then == NULL)
+    return g_strdup ("");
+  if (g_date_time_get_year (then) != g_date_time_get_year (now))
+    return g_date_time_format (then, "%Y/%m/%d");
+  if (g_date_time_get_day_of_year (then) != g_date_time_get_day_of_year (now))
+    /* TRANSLATORS: a time this year, see the strftime manual */
+    return g_date_time_format (then, _("%m/%d %H:%M"));
+  return g_date_time_format (then, "%H:%M:%S");
+}
+
 static gboolean
 task_can_cancel (gpointer      this,
                  gboolean      loaded,
                  OtaTaskStatus status)
 {
   return loaded && !OTA_TASK_STATUS_IS_TERMINAL (status);
+}
+
+/* Hidden but still there: every row keeps the button's height. */
+static double
+task_cancel_opacity (gpointer      this,
+                     gboolean      loaded,
+                     OtaTaskStatus status)
+{
+  return task_can_cancel (this, loaded, status) ? 1.0 : 0.0;
 }
 
 static void
@@ -95,12 +141,21 @@ set_chip_count (GtkToggleButton *chip,
   gtk_label_set_label (g_object_get_data (G_OBJECT (chip), "ota-count-label"), text);
 }
 
+/* Only statuses that have devices get a chip (and the one filtering now), so the chips
+ * read like "12 succeeded · 3 failed" and fit in one line. */
 static void
 update_chips (OtaBatchPage *self)
 {
   set_chip_count (self->chips[0], ota_batch_get_total (self->batch));
   for (int status = 0; status < OTA_N_TASK_STATUSES; status++)
-    set_chip_count (self->chips[1 + status], ota_batch_get_count (self->batch, status));
+    {
+      GtkToggleButton *chip = self->chips[1 + status];
+      guint64 count = ota_batch_get_count (self->batch, status);
+
+      set_chip_count (chip, count);
+      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (chip)),
+                              count > 0 || gtk_toggle_button_get_active (chip));
+    }
 }
 
 static void
@@ -145,6 +200,11 @@ show_batch (OtaBatchPage *self)
   gtk_progress_bar_set_fraction (self->progress_bar, progress);
   gtk_label_set_label (self->progress_label, progress_text_);
   update_chips (self);
+  /* The Failures tab says how many there are, so it is not missed. */
+  adw_view_stack_page_set_badge_number (adw_view_stack_get_page (self->view_stack,
+                                                                 GTK_WIDGET (self->failure_view)),
+                                        (guint) MIN (ota_batch_get_count (batch, OTA_TASK_STATUS_FAILED),
+                                                     G_MAXUINT));
   ota_batch_page_update_actions (self);
 }
 
@@ -210,12 +270,13 @@ static void
 set_status_filter (OtaBatchPage *self,
                    int           status)
 {
-  if (self->syncing_filter)
+  if (self->syncing_filter || self->task_model == NULL)
     return;
 
   self->syncing_filter = TRUE;
   gtk_drop_down_set_selected (self->status_dropdown, (guint) (status + 1));
   gtk_toggle_button_set_active (self->chips[status + 1], TRUE);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->chips[status + 1])), TRUE);
   ota_task_list_model_set_status_filter (self->task_model, status);
   self->syncing_filter = FALSE;
 }
@@ -243,7 +304,8 @@ static void
 on_search_changed (GtkSearchEntry *entry,
                    OtaBatchPage   *self)
 {
-  ota_task_list_model_set_search (self->task_model, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  if (self->task_model != NULL)
+    ota_task_list_model_set_search (self->task_model, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 static void
@@ -271,8 +333,9 @@ on_items_changed (GListModel   *model,
                   guint         added,
                   OtaBatchPage *self)
 {
-  gtk_stack_set_visible_child_name (self->list_stack,
-                                    g_list_model_get_n_items (model) > 0 ? "list" : "empty");
+  if (self->list_stack != NULL)
+    gtk_stack_set_visible_child_name (self->list_stack,
+                                      g_list_model_get_n_items (model) > 0 ? "list" : "empty");
 }
 
 /* The column sorters never sort anything (the engine does); comparing through the column
@@ -296,6 +359,10 @@ on_sorter_changed (GtkSorter       *sorter,
   g_autoptr(OtaTaskRow) a = ota_task_row_new ();
   g_autoptr(OtaTaskRow) b = ota_task_row_new ();
   GtkOrdering order;
+
+  /* The column view notifies while it is torn down. */
+  if (self->task_model == NULL)
+    return;
 
   self->probed_sort = -1;
   order = gtk_sorter_compare (sorter, a, b);
@@ -340,23 +407,31 @@ setup_filters (OtaBatchPage *self)
 {
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
   GtkToggleButton *group = NULL;
+  /* Short words after a count; the dropdown and tooltips use the full status names. */
+  const char *chip_names[] = {
+    C_("status chip", "all"), C_("status chip", "to confirm"), C_("status chip", "pending push"),
+    C_("status chip", "pushed"), C_("status chip", "upgrading"), C_("status chip", "succeeded"),
+    C_("status chip", "failed"), C_("status chip", "cancelled"),
+  };
 
-  /* Chips: "All 1,234", "Upgrading 40" …: counts that filter when clicked. */
+  /* Chips: "1,234 all", "40 upgrading" …: counts that filter when clicked. */
   for (int i = 0; i <= OTA_N_TASK_STATUSES; i++)
     {
       GtkWidget *chip = gtk_toggle_button_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *name = gtk_label_new (i == 0 ? _("All") : ota_task_status_label (i - 1));
       GtkWidget *count = gtk_label_new ("0");
+      GtkWidget *name = gtk_label_new (chip_names[i]);
 
       gtk_widget_add_css_class (count, "numeric");
       gtk_widget_add_css_class (count, "heading");
       if (i > 0)
         gtk_widget_add_css_class (count, ota_task_status_style (i - 1));
-      gtk_box_append (GTK_BOX (box), name);
       gtk_box_append (GTK_BOX (box), count);
+      gtk_box_append (GTK_BOX (box), name);
       gtk_button_set_child (GTK_BUTTON (chip), box);
+      gtk_widget_add_css_class (chip, "flat");
       gtk_widget_add_css_class (chip, "ota-chip");
+      gtk_widget_set_tooltip_text (chip, i == 0 ? _("Show every device") : ota_task_status_label (i - 1));
       g_object_set_data (G_OBJECT (chip), "ota-status", GINT_TO_POINTER (i - 1));
       g_object_set_data (G_OBJECT (chip), "ota-count-label", count);
       if (group != NULL)
@@ -366,6 +441,7 @@ setup_filters (OtaBatchPage *self)
       g_signal_connect (chip, "toggled", G_CALLBACK (on_chip_toggled), self);
       self->chips[i] = GTK_TOGGLE_BUTTON (chip);
       gtk_flow_box_append (self->chips_box, chip);
+      gtk_widget_set_visible (gtk_widget_get_parent (chip), i == 0);
     }
   gtk_toggle_button_set_active (self->chips[0], TRUE);
 
@@ -389,6 +465,9 @@ ota_batch_page_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (self->file_chooser);
   g_clear_object (&self->file_chooser);
+  /* AdwBin unparents its child itself: hand it back first, so that disposing the
+   * template does not unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_BATCH_PAGE);
   g_clear_object (&self->backend);
   g_clear_object (&self->batch);
@@ -444,9 +523,12 @@ ota_batch_page_class_init (OtaBatchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, status_style_classes);
   gtk_widget_class_bind_template_callback (widget_class, status_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, progress_fraction);
+  gtk_widget_class_bind_template_callback (widget_class, progress_visible);
   gtk_widget_class_bind_template_callback (widget_class, progress_text);
   gtk_widget_class_bind_template_callback (widget_class, tries_text);
+  gtk_widget_class_bind_template_callback (widget_class, updated_short);
   gtk_widget_class_bind_template_callback (widget_class, task_can_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, task_cancel_opacity);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_task_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_status_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);

@@ -107,3 +107,10 @@ ota_batch_row_set_batch (OtaBatchRow *self,
   gtk_progress_bar_set_fraction (self->progress_bar, progress);
   gtk_label_set_label (self->percent_label, percent);
 }
+
+const char *
+ota_batch_row_get_counts_text (OtaBatchRow *self)
+{
+  g_return_val_if_fail (OTA_IS_BATCH_ROW (self), NULL);
+  return gtk_label_get_label (self->counts_label);
+}

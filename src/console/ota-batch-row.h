@@ -17,4 +17,7 @@ OtaBatch  *ota_batch_row_get_batch (OtaBatchRow *self);
 void       ota_batch_row_set_batch (OtaBatchRow *self,
                                     OtaBatch    *batch);
 
+/* The per-status counts as shown ("12 succeeded · 3 failed"). */
+const char *ota_batch_row_get_counts_text (OtaBatchRow *self);
+
 G_END_DECLS

@@ -378,6 +378,9 @@ ota_device_picker_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* AdwBin unparents its child itself: hand it back first, so that disposing the
+   * template does not unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_DEVICE_PICKER);
   g_clear_object (&self->backend);
 

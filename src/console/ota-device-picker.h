@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define OTA_DEVICE_PICKER_MAX_RESULTS 50
+#define OTA_DEVICE_PICKER_MAX_RESULTS 20
 
 #define OTA_TYPE_DEVICE_PICKER (ota_device_picker_get_type ())
 G_DECLARE_FINAL_TYPE (OtaDevicePicker, ota_device_picker, OTA, DEVICE_PICKER, AdwBin)

@@ -5,6 +5,7 @@
  * them, so a batch with a million failures still answers at once.
  */
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "ota-failure-view.h"
 #include "ota-labels.h"
@@ -76,13 +77,16 @@ group_add_child (Group     *group,
   g_ptr_array_add (group->children, child);
 }
 
+/* The count is the row's suffix; the subtitle says what share of the failures it is. */
 static void
-set_group_subtitle (Group *group)
+set_group_subtitle (Group   *group,
+                    guint64  total)
 {
-  g_autofree char *count = ota_format_count (group->count);
-  g_autofree char *subtitle =
-    g_strdup_printf (ngettext ("%s device", "%s devices", (gulong) MIN (group->count, G_MAXULONG)), count);
+  g_autofree char *subtitle = NULL;
 
+  /* TRANSLATORS: "35 % of the failures" */
+  subtitle = g_strdup_printf (_("%.0f %% of the failures"),
+                              total > 0 ? floor (100.0 * (double) group->count / (double) total) : 0.0);
   adw_expander_row_set_subtitle (group->row, subtitle);
 }
 
@@ -256,7 +260,6 @@ group_new (OtaFailureView        *self,
   gtk_widget_add_css_class (count, "title-4");
   adw_expander_row_add_action (group->row, count);
   g_object_set_data (G_OBJECT (group->row), "ota-count-label", count);
-  set_group_subtitle (group);
   g_signal_connect (group->row, "notify::expanded", G_CALLBACK (on_group_expanded), group);
 
   return group;
@@ -307,7 +310,6 @@ show_groups (OtaFailureView *self,
           if (group->count == count)
             continue;
           group->count = count;
-          set_group_subtitle (group);
           gtk_label_set_label (g_object_get_data (G_OBJECT (group->row), "ota-count-label"), count_text);
           group_clear_children (group);
           group->loading = FALSE;
@@ -329,6 +331,8 @@ show_groups (OtaFailureView *self,
 
   for (guint i = 0; i < counted->len; i++)
     total += g_array_index (counted, OtaFailureGroup, i).count;
+  for (guint i = 0; i < self->groups->len; i++)
+    set_group_subtitle (g_ptr_array_index (self->groups, i), total);
   total_text = ota_format_count (total);
   summary = g_strdup_printf (ngettext ("%s device failed, by reason, largest group first",
                                        "%s devices failed, by reason, largest group first",
@@ -433,6 +437,9 @@ ota_failure_view_dispose (GObject *object)
   OtaFailureView *self = OTA_FAILURE_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* AdwBin unparents its child itself: hand it back first, so that disposing the
+   * template does not unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_FAILURE_VIEW);
   g_clear_object (&self->backend);
 

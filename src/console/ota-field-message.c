@@ -1,4 +1,6 @@
 /* ota-field-message.c — a validation message shown right under a form row */
+#include <adwaita.h>
+
 #include "ota-field-message.h"
 
 struct _OtaFieldMessage
@@ -21,10 +23,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Entry rows have an error style of their own in libadwaita; other rows (a combo row,
+ * a row with a button) would only turn their buttons red, so they keep their look. */
 static void
 update_row_style (OtaFieldMessage *self)
 {
-  if (self->row == NULL)
+  if (self->row == NULL || !ADW_IS_ENTRY_ROW (self->row))
     return;
   if (self->text != NULL)
     gtk_widget_add_css_class (self->row, "error");

@@ -273,6 +273,8 @@ ota_firmware_list_dispose (GObject *object)
   OtaFirmwareList *self = OTA_FIRMWARE_LIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* The template's root is bound (and owned by AdwBin): let go of it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_FIRMWARE_LIST);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->backend);

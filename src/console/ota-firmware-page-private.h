@@ -15,6 +15,7 @@ struct _OtaFirmwarePage
   gulong         batch_changed_id;
   gulong         catalogue_changed_id;
   GHashTable    *batch_ids;          /* gint64* of the batches listed */
+  GHashTable    *foreign_ids;        /* gint64* of batches known to be another firmware's */
   guint          refreshes_running;
   gboolean       refresh_again;
   guint          n_refreshes;        /* completed, for tests */

@@ -263,6 +263,28 @@ refresh (OtaFirmwarePage *self)
 }
 
 static void
+on_unknown_batch_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OtaFirmwarePage) self = user_data;
+  g_autoptr(OtaBatch) batch = ota_backend_get_batch_finish (OTA_BACKEND (source), result, NULL);
+  gint64 *id;
+
+  if (batch == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (ota_batch_get_firmware_id (batch) == ota_firmware_get_id (self->firmware))
+    {
+      refresh (self);
+      return;
+    }
+  id = g_new (gint64, 1);
+  *id = ota_batch_get_id (batch);
+  g_hash_table_add (self->foreign_ids, id);
+}
+
+static void
 on_batch_changed (OtaBackend      *backend,
                   gint64           batch_id,
                   OtaFirmwarePage *self)
@@ -270,6 +292,10 @@ on_batch_changed (OtaBackend      *backend,
   /* A verification's end changes the firmware's status too: refresh both. */
   if (g_hash_table_contains (self->batch_ids, &batch_id))
     refresh (self);
+  /* A batch made elsewhere (otactl, a server) may be this firmware's: look once. */
+  else if (!g_hash_table_contains (self->foreign_ids, &batch_id))
+    ota_backend_get_batch_async (self->backend, batch_id, self->cancellable,
+                                 on_unknown_batch_read, g_object_ref (self));
 }
 
 static void
@@ -287,15 +313,15 @@ void
 ota_firmware_page_show_batch (OtaFirmwarePage *self,
                               gint64           batch_id)
 {
-  GtkWidget *page;
   g_autofree char *title = NULL;
 
   g_return_if_fail (OTA_IS_FIRMWARE_PAGE (self));
 
-  page = ota_batch_page_new (self->backend, batch_id);
-  adw_bin_set_child (self->batch_slot, page);
-  /* TRANSLATORS: the batch page's title until the batch was read: "Batch #12" */
-  title = g_strdup_printf (_("Batch #%" G_GINT64_FORMAT), batch_id);
+  adw_bin_set_child (self->batch_slot, ota_batch_page_new (self->backend, batch_id));
+  /* The bar says where Back leads: this firmware. */
+  /* TRANSLATORS: firmware name and version, "Router 2.0" */
+  title = g_strdup_printf (_("%s %s"), ota_firmware_get_name (self->firmware),
+                           ota_firmware_get_version (self->firmware));
   gtk_label_set_label (self->batch_title, title);
   adw_leaflet_set_visible_child (self->leaflet, self->batch_view);
 }
@@ -312,14 +338,11 @@ on_batch_row_activated (GtkListBox      *list,
                         GtkListBoxRow   *row,
                         OtaFirmwarePage *self)
 {
-  OtaBatch *batch = ota_batch_row_get_batch (OTA_BATCH_ROW (row));
-  g_autofree char *title = ota_format_batch_title (batch);
-
-  ota_firmware_page_show_batch (self, ota_batch_get_id (batch));
-  gtk_label_set_label (self->batch_title, title);
+  ota_firmware_page_show_batch (self, ota_batch_get_id (ota_batch_row_get_batch (OTA_BATCH_ROW (row))));
 }
 
-/* Once the slide back has ended, the batch page goes: its lazy model stops following. */
+/* Once the slide back has ended (or at once, without animations), the batch page goes:
+ * its lazy model stops following. */
 static void
 on_transition_running (AdwLeaflet      *leaflet,
                        GParamSpec      *pspec,
@@ -344,7 +367,6 @@ on_created (GtkWidget       *dialog,
   ota_widget_add_toast (GTK_WIDGET (self), message);
   refresh (self);
   ota_firmware_page_show_batch (self, ota_batch_get_id (batch));
-  gtk_label_set_label (self->batch_title, title);
 }
 
 static void
@@ -415,6 +437,9 @@ ota_firmware_page_dispose (GObject *object)
       g_clear_signal_handler (&self->batch_changed_id, self->backend);
       g_clear_signal_handler (&self->catalogue_changed_id, self->backend);
     }
+  /* AdwBin unparents its child itself: hand it back first, so that disposing the
+   * template does not unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_FIRMWARE_PAGE);
   g_clear_object (&self->backend);
   g_clear_object (&self->firmware);
@@ -429,6 +454,7 @@ ota_firmware_page_finalize (GObject *object)
 
   g_object_unref (self->cancellable);
   g_hash_table_unref (self->batch_ids);
+  g_hash_table_unref (self->foreign_ids);
 
   G_OBJECT_CLASS (ota_firmware_page_parent_class)->finalize (object);
 }
@@ -485,6 +511,7 @@ ota_firmware_page_init (OtaFirmwarePage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->batch_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->foreign_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

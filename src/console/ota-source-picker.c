@@ -242,6 +242,8 @@ ota_source_picker_dispose (GObject *object)
   OtaSourcePicker *self = OTA_SOURCE_PICKER (object);
 
   g_clear_pointer (&self->checks, g_ptr_array_unref);
+  /* The template's root is bound (and owned by AdwBin): let go of it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_SOURCE_PICKER);
 
   G_OBJECT_CLASS (ota_source_picker_parent_class)->dispose (object);

@@ -1,9 +1,15 @@
-/* ota-window-actions.c — the main window's win.* actions and their shortcuts */
+/* ota-window-actions.c — the main window's win.* actions and their shortcuts, and the
+ * entry points into the rollout views */
 #include <glib/gi18n.h>
 
 #include "ota-add-firmware-dialog.h"
 #include "ota-add-product-dialog.h"
+#include "ota-batch-dialog.h"
+#include "ota-firmware-page.h"
+#include "ota-format.h"
 #include "ota-product-settings-dialog.h"
+#include "ota-rollout-format.h"
+#include "ota-verify-dialog.h"
 #include "ota-window-private.h"
 
 /* Actions that need a product on screen. */
@@ -149,6 +155,70 @@ back_action (GtkWidget  *widget,
     }
   else
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* ---- The rollout views (OtaFirmwarePage and its dialogs) ------------------------------- */
+
+/* The firmware's page with its batches (OtaFirmwarePage) in place of the product's. */
+void
+ota_window_show_firmware (OtaWindow   *self,
+                          OtaFirmware *firmware)
+{
+  g_return_if_fail (OTA_IS_WINDOW (self));
+  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
+
+  g_set_object (&self->shown_firmware, firmware);
+  adw_bin_set_child (self->firmware_bin, ota_firmware_page_new (self->backend, firmware));
+  ota_window_update_content (self);
+}
+
+/* A verification or batch started from the firmware list: show it at once. */
+static void
+on_rollout_created (OtaWindow *self,
+                    OtaBatch  *batch,
+                    GtkWidget *dialog)
+{
+  OtaFirmware *firmware = g_object_get_data (G_OBJECT (dialog), "ota-firmware");
+  g_autofree char *title = ota_format_batch_title (batch);
+  g_autofree char *count = ota_format_count (ota_batch_get_total (batch));
+  /* Translators: "Verification #3 started on 5 devices" */
+  g_autofree char *message = g_strdup_printf (_("%s started on %s devices"), title, count);
+  GtkWidget *page;
+
+  ota_window_show_firmware (self, firmware);
+  page = adw_bin_get_child (self->firmware_bin);
+  ota_firmware_page_show_batch (OTA_FIRMWARE_PAGE (page), ota_batch_get_id (batch));
+  ota_window_add_toast (self, message);
+}
+
+static void
+present_rollout_dialog (OtaWindow   *self,
+                        GtkWidget   *dialog,
+                        OtaFirmware *firmware)
+{
+  g_object_set_data_full (G_OBJECT (dialog), "ota-firmware", g_object_ref (firmware), g_object_unref);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_rollout_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+ota_window_verify_firmware (OtaWindow   *self,
+                            OtaFirmware *firmware)
+{
+  g_return_if_fail (OTA_IS_WINDOW (self));
+  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
+
+  present_rollout_dialog (self, ota_verify_dialog_new (GTK_WINDOW (self), self->backend, firmware), firmware);
+}
+
+void
+ota_window_batch_upgrade (OtaWindow   *self,
+                          OtaFirmware *firmware)
+{
+  g_return_if_fail (OTA_IS_WINDOW (self));
+  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
+
+  present_rollout_dialog (self, ota_batch_dialog_new (GTK_WINDOW (self), self->backend, firmware), firmware);
 }
 
 void

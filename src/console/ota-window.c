@@ -5,11 +5,6 @@
 #include "ota-labels.h"
 #include "ota-window-private.h"
 
-#ifdef OTA_CONSOLE_HAVE_ROLLOUT_VIEWS
-#include "ota-batch-dialog.h"
-#include "ota-firmware-page.h"
-#include "ota-verify-dialog.h"
-#endif
 
 G_DEFINE_FINAL_TYPE (OtaWindow, ota_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -143,6 +138,10 @@ products_loaded (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* The demo catalogue is still being made: what is there now is half of it. */
+  if (self->preparing)
+    return;
+
   if (self->reload_pending)
     {
       self->reload_pending = FALSE;
@@ -226,12 +225,18 @@ static void
 on_selected_product_changed (OtaWindow *self)
 {
   OtaProduct *product = gtk_single_selection_get_selected_item (self->product_selection);
+  GtkWidget *focus;
 
   if (self->restoring || product == NULL)
     return;
 
   show_product (self, product);
-  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+  /* Only the user's pick moves a folded window on to the product, not the search
+   * filter choosing another product while one types. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->product_list)))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
 static void
@@ -324,7 +329,7 @@ ota_window_add_error_toast (OtaWindow    *self,
 
   if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  g_warning ("%s", error->message);
+  g_debug ("Error shown: %s", error->message);
   ota_window_add_toast (self, error->message);
 }
 
@@ -347,48 +352,7 @@ ota_widget_add_error_toast (GtkWidget    *widget,
   if (OTA_IS_WINDOW (root))
     ota_window_add_error_toast (OTA_WINDOW (root), error);
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("%s", error->message);
-}
-
-/* The only place that calls into the rollout views (OtaFirmwarePage and its dialogs). */
-void
-ota_window_show_firmware (OtaWindow   *self,
-                          OtaFirmware *firmware)
-{
-  g_return_if_fail (OTA_IS_WINDOW (self));
-  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
-
-  g_set_object (&self->shown_firmware, firmware);
-#ifdef OTA_CONSOLE_HAVE_ROLLOUT_VIEWS
-  adw_bin_set_child (self->firmware_bin, ota_firmware_page_new (self->backend, firmware));
-#else
-  adw_bin_set_child (self->firmware_bin, adw_status_page_new ());
-#endif
-  ota_window_update_content (self);
-}
-
-void
-ota_window_verify_firmware (OtaWindow   *self,
-                            OtaFirmware *firmware)
-{
-  g_return_if_fail (OTA_IS_WINDOW (self));
-  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
-
-#ifdef OTA_CONSOLE_HAVE_ROLLOUT_VIEWS
-  gtk_window_present (GTK_WINDOW (ota_verify_dialog_new (GTK_WINDOW (self), self->backend, firmware)));
-#endif
-}
-
-void
-ota_window_batch_upgrade (OtaWindow   *self,
-                          OtaFirmware *firmware)
-{
-  g_return_if_fail (OTA_IS_WINDOW (self));
-  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
-
-#ifdef OTA_CONSOLE_HAVE_ROLLOUT_VIEWS
-  gtk_window_present (GTK_WINDOW (ota_batch_dialog_new (GTK_WINDOW (self), self->backend, firmware)));
-#endif
+    g_debug ("Error without a window to show it: %s", error->message);
 }
 
 void
@@ -419,7 +383,11 @@ ota_window_set_preparing (OtaWindow *self,
                                  : _("Demo mode: a simulated fleet on a separate database. "
                                      "Nothing here reaches real devices."));
   if (!preparing)
-    load_products (self);
+    {
+      /* Show "loading" rather than "no products" until the catalogue was read. */
+      self->loaded_once = FALSE;
+      load_products (self);
+    }
   ota_window_update_content (self);
 }
 

@@ -240,6 +240,11 @@ ota_engine_create_batch (OtaEngine           *self,
   if (!ota_rollout_check_batch_spec (spec, now, error))
     return NULL;
 
+  /* What fell due before now (a timeout, a window end) happens first, so the new batch meets
+   * the state the timeline reached whether or not a due pass ran since the clock moved. */
+  if (!ota_engine_run_due (self, error))
+    return NULL;
+
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (self), error);
 
@@ -286,7 +291,8 @@ ota_engine_forecast_batch (OtaEngine           *self,
   g_return_val_if_fail (forecast != NULL, FALSE);
 
   now = ota_engine_now (self);
-  if (!ota_rollout_check_batch_spec (spec, now, error))
+  if (!ota_rollout_check_batch_spec (spec, now, error) ||
+      !ota_engine_run_due (self, error))   /* the state creation would meet */
     return FALSE;
 
   /* Never committed: the batch rows exist only for the matching queries to read. */
@@ -327,6 +333,11 @@ ota_engine_start_verification (OtaEngine            *self,
   g_return_val_if_fail (spec != NULL, NULL);
 
   if (!ota_rollout_check_verify_spec (spec, error))
+    return NULL;
+
+  /* What fell due before now (a timeout, a window end) happens first, so the verification meets
+   * the state the timeline reached whether or not a due pass ran since the clock moved. */
+  if (!ota_engine_run_due (self, error))
     return NULL;
 
   now = ota_engine_now (self);

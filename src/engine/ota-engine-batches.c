@@ -233,6 +233,11 @@ ota_engine_cancel_batch (OtaEngine  *self,
   store = ota_engine_get_store (self);
   now = ota_engine_now (self);
 
+  /* What fell due before now (a timeout, a window end) happens first, so the cancellation meets
+   * the state the timeline reached whether or not a due pass ran since the clock moved. */
+  if (!ota_engine_run_due (self, error))
+    return NULL;
+
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);
     g_autoptr(OtaBatch) batch = NULL;
@@ -309,6 +314,11 @@ ota_engine_cancel_task (OtaEngine  *self,
   g_return_val_if_fail (OTA_IS_ENGINE (self), NULL);
 
   store = ota_engine_get_store (self);
+
+  /* What fell due before now (a timeout, a window end) happens first, so the cancellation meets
+   * the state the timeline reached whether or not a due pass ran since the clock moved. */
+  if (!ota_engine_run_due (self, error))
+    return NULL;
 
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);

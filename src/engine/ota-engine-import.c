@@ -516,6 +516,10 @@ ota_engine_import_devices_csv (OtaEngine        *self,
   if (reader == NULL)
     return read_failed (error, read_error);
 
+  /* Due work first (a timeout may free a device that a dynamic batch now matches). */
+  if (!ota_engine_run_due (self, error))
+    return FALSE;
+
   imp.engine = self;
   imp.store = ota_engine_get_store (self);
   imp.db = ota_store_get_db (imp.store);

@@ -221,4 +221,33 @@ GPtrArray   *ota_engine_list_audit          (OtaEngine              *self,
                                              guint64                *total,
                                              GError                **error);
 
+/* ---- API tokens (the HTTP server's operators) ------------------------------ */
+
+typedef struct {
+  gint64  id;
+  char   *name;
+  gint64  created_at;
+  gint64  revoked_at;   /* 0: still valid */
+} OtaApiToken;
+
+void         ota_api_token_free             (OtaApiToken            *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtaApiToken, ota_api_token_free)
+
+/* A new random token for @name (unique among tokens not revoked). Returns its secret,
+ * which is shown once: only its SHA-256 is stored. Free with g_free(). */
+char        *ota_engine_create_token        (OtaEngine              *self,
+                                             const char             *name,
+                                             GError                **error);
+/* (element-type OtaApiToken) (transfer full): every token, revoked too, oldest first. */
+GPtrArray   *ota_engine_list_tokens         (OtaEngine              *self,
+                                             GError                **error);
+gboolean     ota_engine_revoke_token        (OtaEngine              *self,
+                                             const char             *name,
+                                             GError                **error);
+/* TRUE for a valid token (@name: its name, optional); else NOT_FOUND or STORE. */
+gboolean     ota_engine_check_token         (OtaEngine              *self,
+                                             const char             *secret,
+                                             char                  **name,
+                                             GError                **error);
+
 G_END_DECLS

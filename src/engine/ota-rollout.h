@@ -167,6 +167,24 @@ gboolean ota_engine_apply_device_events (OtaEngine             *self,
                                          guint                 *n_rejected,
                                          GError               **error);
 
+/* (ota-engine-notices.c) The notice of a device's running try, to send it again (after
+ * a reconnect, or as the answer to firmware/get); NULL without error when it has none. */
+typedef enum {
+  OTA_SENT_NOTICE_RUNNING,       /* pushed or upgrading, no retry waiting */
+  OTA_SENT_NOTICE_NOT_STARTED,   /* the same, and no progress reported for this try */
+} OtaSentNoticeFilter;
+
+OtaUpgradeNotice *ota_engine_dup_sent_notice (OtaEngine           *self,
+                                              const char          *product_key,
+                                              const char          *device_name,
+                                              const char          *module,   /* nullable: any */
+                                              OtaSentNoticeFilter  which,
+                                              GError             **error);
+/* Every online device goes offline (R-E1): the server lost the broker's view. */
+gboolean ota_engine_reset_presence (OtaEngine  *self,
+                                    guint      *n_reset,
+                                    GError    **error);
+
 /* ---- Time ------------------------------------------------------------------ */
 
 /* Handles everything that fell due up to the clock's now, in order of due time:

@@ -216,6 +216,17 @@ const char * const ota_schema_migrations[] = {
    * product's devices in name order), and its inserts land in the middle of the index:
    * it cost a fifth of a 1,000,000-device import. */
   "DROP INDEX devices_by_region;",
+
+  /* 5 → 6: the HTTP server's operator tokens. Only a SHA-256 of each secret is kept; a
+   * name is unique among the tokens not revoked, so "revoke NAME" means one token. */
+  "CREATE TABLE api_tokens ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  name       TEXT NOT NULL,"
+  "  hash       TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL,"
+  "  revoked_at INTEGER"
+  ");"
+  "CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;",
 };
 
 const guint ota_schema_n_migrations = G_N_ELEMENTS (ota_schema_migrations);

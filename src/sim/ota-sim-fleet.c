@@ -1,5 +1,6 @@
 /* ota-sim-fleet.c — a simulated fleet: compact per-device state, a binary heap of timed
- * events and a discrete-event loop shared with the engine's due work
+ * events and a discrete-event loop shared with the engine's due work (what each device
+ * does when its events come is in ota-sim-device.c)
  *
  * No GObject per device: a device is a small struct in one array, its name lives in a
  * string chunk, and what it will do next is an entry in the heap. A device has at most
@@ -10,103 +11,12 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-#include "ota-sim-fleet.h"
+#include "ota-sim-fleet-private.h"
 
-/* Download progress runs 0 → DOWNLOAD_END; then verification, flashing and reboot. */
-#define DOWNLOAD_END      80
-#define VERIFY_PROGRESS   85
-#define FLASH_PROGRESS    90
-#define REBOOT_PROGRESS   100
-#define MIN_DOWNLOAD_US   (2 * G_TIME_SPAN_SECOND)
 #define DEVICE_PAGE       5000
 #define TASK_PAGE         1000
-#define GLOBAL_DEVICE     G_MAXUINT32
 /* Passes at one instant before the loop decides the engine is stuck. */
 #define MAX_PASSES_PER_INSTANT 1000
-
-typedef enum {
-  EV_JOB,      /* the next step of the device's upgrade */
-  EV_CHURN,    /* the device disconnects or reconnects */
-  EV_ANSWER,   /* the device's app user answers a pending-confirm task */
-  EV_POLL,     /* the apps look for pending-confirm tasks (global) */
-} EventKind;
-
-typedef enum {
-  STAGE_IDLE,
-  STAGE_ACCEPT,
-  STAGE_DOWNLOAD,
-  STAGE_VERIFY,
-  STAGE_FLASH,
-  STAGE_REBOOT,
-  STAGE_REPORT,
-} Stage;
-
-typedef enum {
-  OUTCOME_SUCCESS,
-  OUTCOME_FAIL,
-  OUTCOME_HANG,
-  OUTCOME_UNEXPECTED,
-} Outcome;
-
-enum {
-  FLAG_ONLINE     = 1 << 0,
-  FLAG_PAUSED     = 1 << 1,   /* went offline during a job: resumes when back */
-  FLAG_ANSWERING  = 1 << 2,   /* an app answer is pending */
-  FLAG_ANSWER_YES = 1 << 3,
-};
-
-typedef struct {
-  const char *name;            /* in the fleet's string chunk, like the three below */
-  const char *module;          /* of the notice being worked on */
-  const char *version;         /* its target version */
-  const char *answer_module;   /* of the pending-confirm task the app answers */
-  guint32     generation;      /* job generation: older job events are stale */
-  guint32     speed;           /* download bytes per second */
-  guint32     step_ms;         /* time between two download progress reports */
-  guint16     product;
-  guint8      stage;
-  guint8      outcome;
-  gint8       fail_step;       /* OUTCOME_FAIL: -1..-4 */
-  guint8      fail_at;         /* OUTCOME_FAIL/HANG: the progress it never reaches */
-  guint8      progress;
-  guint8      flags;
-} SimDevice;
-
-typedef struct {
-  gint64  at;
-  guint64 seq;       /* insertion order: equal times pop first in, first out */
-  guint32 device;
-  guint32 tag;       /* EventKind | generation << 2 */
-} SimEvent;
-
-typedef struct {
-  char       *key;
-  GHashTable *by_name;   /* name (in the chunk) → device index + 1 */
-} SimProduct;
-
-struct _OtaSimFleet
-{
-  GObject          parent_instance;
-
-  OtaEngine       *engine;     /* weak: the engine owns the fleet as its link */
-  OtaManualClock  *clock;
-  OtaSimConfig     config;
-  GRand           *rand;
-
-  GStringChunk    *strings;
-  GPtrArray       *products;   /* SimProduct */
-  GArray          *devices;    /* SimDevice */
-  GArray          *heap;       /* SimEvent, a binary min-heap on (at, seq) */
-  guint64          next_seq;
-  gboolean         polling;
-
-  GArray          *pending;    /* OtaDeviceEvent of the instant being handled */
-  guint64          group_seq;
-  OtaSimGroupFunc  group_func;
-  gpointer         group_data;
-
-  OtaSimStats      stats;
-};
 
 static void ota_sim_fleet_link_init (OtaDeviceLinkInterface *iface);
 
@@ -212,61 +122,30 @@ heap_pop (OtaSimFleet *self)
   return top;
 }
 
-/* ---- Random draws ------------------------------------------------------------ */
-
-static gint64
-uniform_us (OtaSimFleet *self,
-            gint64       lo,
-            gint64       hi)
+gint64
+ota_sim_fleet_now (OtaSimFleet *self)
 {
-  return lo + (gint64) (g_rand_double (self->rand) * (double) (hi - lo));
+  return now_us (self);
 }
 
-static gint64
-exponential_us (OtaSimFleet *self,
-                double       mean_us)
+void
+ota_sim_fleet_push_event (OtaSimFleet *self,
+                          gint64       at,
+                          guint32      device,
+                          EventKind    kind,
+                          guint32      generation)
 {
-  return (gint64) (-mean_us * log (1.0 - g_rand_double (self->rand)));
+  heap_push (self, at, device, kind, generation);
 }
 
-static SimDevice *
-device_at (OtaSimFleet *self,
-           guint32      index)
-{
-  return &g_array_index (self->devices, SimDevice, index);
-}
-
-static void
-schedule_job (OtaSimFleet *self,
-              guint32      index,
-              gint64       at)
-{
-  heap_push (self, at, index, EV_JOB, device_at (self, index)->generation);
-}
-
-static void
-schedule_churn (OtaSimFleet *self,
-                guint32      index,
-                gboolean     online)
-{
-  double mean = online ? (double) G_TIME_SPAN_HOUR / self->config.churn_per_hour
-                       : (double) self->config.offline_mean_us;
-
-  if (self->config.churn_per_hour <= 0.0)
-    return;
-  heap_push (self, now_us (self) + exponential_us (self, mean), index, EV_CHURN, 0);
-}
-
-/* ---- Device events ------------------------------------------------------------ */
-
-static void
-emit (OtaSimFleet        *self,
-      const SimDevice    *device,
-      OtaDeviceEventKind  kind,
-      const char         *module,
-      const char         *version,
-      int                 step,
-      const char         *description)
+void
+ota_sim_fleet_emit (OtaSimFleet        *self,
+                    const SimDevice    *device,
+                    OtaDeviceEventKind  kind,
+                    const char         *module,
+                    const char         *version,
+                    int                 step,
+                    const char         *description)
 {
   const SimProduct *product = g_ptr_array_index (self->products, device->product);
   OtaDeviceEvent event = {
@@ -280,186 +159,6 @@ emit (OtaSimFleet        *self,
   };
 
   g_array_append_val (self->pending, event);
-}
-
-static void
-emit_progress (OtaSimFleet *self,
-               SimDevice   *device,
-               int          step,
-               const char  *description)
-{
-  emit (self, device, OTA_DEVICE_EVENT_PROGRESS, device->module, NULL, step, description);
-}
-
-static const char *
-error_description (OtaSimFleet *self,
-                   int          step)
-{
-  gboolean first = g_rand_boolean (self->rand);
-
-  switch (step)
-    {
-    case -2:
-      return first ? "HTTP 404" : "connection reset";
-    case -3:
-      return "digest mismatch";
-    case -4:
-      return first ? "flash write failed" : "flash erase timeout";
-    default:
-      return first ? "upgrade failed: low battery" : "upgrade failed: out of memory";
-    }
-}
-
-/* The planned failure or hang happens instead of reporting @progress. */
-static gboolean
-job_ends_before (OtaSimFleet *self,
-                 SimDevice   *device,
-                 guint        progress)
-{
-  if ((device->outcome != OUTCOME_FAIL && device->outcome != OUTCOME_HANG) ||
-      progress < device->fail_at)
-    return FALSE;
-
-  device->stage = STAGE_IDLE;
-  if (device->outcome == OUTCOME_HANG)
-    {
-      self->stats.hangs++;
-      return TRUE;
-    }
-
-  emit_progress (self, device, device->fail_step, error_description (self, device->fail_step));
-  self->stats.failures++;
-  return TRUE;
-}
-
-/* One step of an upgrade (R-E3, R-E2): progress 0, download steps, verification,
- * flashing, reboot, then the version. */
-static void
-run_job (OtaSimFleet *self,
-         guint32      index,
-         gint64       now)
-{
-  SimDevice *device = device_at (self, index);
-  guint next;
-
-  switch (device->stage)
-    {
-    case STAGE_ACCEPT:
-      emit_progress (self, device, 0, "downloading");
-      device->progress = 0;
-      device->stage = STAGE_DOWNLOAD;
-      schedule_job (self, index, now + (gint64) device->step_ms * 1000);
-      break;
-
-    case STAGE_DOWNLOAD:
-      next = MIN ((guint) device->progress + self->config.progress_step, DOWNLOAD_END);
-      if (job_ends_before (self, device, next))
-        break;
-      emit_progress (self, device, (int) next, "downloading");
-      device->progress = next;
-      if (next >= DOWNLOAD_END)
-        {
-          device->stage = STAGE_VERIFY;
-          schedule_job (self, index, now + uniform_us (self, G_TIME_SPAN_SECOND, 5 * G_TIME_SPAN_SECOND));
-        }
-      else
-        schedule_job (self, index, now + (gint64) device->step_ms * 1000);
-      break;
-
-    case STAGE_VERIFY:
-      if (job_ends_before (self, device, VERIFY_PROGRESS))
-        break;
-      emit_progress (self, device, VERIFY_PROGRESS, "verified");
-      device->stage = STAGE_FLASH;
-      schedule_job (self, index, now + uniform_us (self, 2 * G_TIME_SPAN_SECOND, 5 * G_TIME_SPAN_SECOND));
-      break;
-
-    case STAGE_FLASH:
-      if (job_ends_before (self, device, FLASH_PROGRESS))
-        break;
-      emit_progress (self, device, FLASH_PROGRESS, "flashing");
-      device->stage = STAGE_REBOOT;
-      schedule_job (self, index, now + uniform_us (self, 10 * G_TIME_SPAN_SECOND, 60 * G_TIME_SPAN_SECOND));
-      break;
-
-    case STAGE_REBOOT:
-      if (job_ends_before (self, device, REBOOT_PROGRESS))
-        break;
-      emit_progress (self, device, REBOOT_PROGRESS, "rebooting");
-      device->stage = STAGE_REPORT;
-      schedule_job (self, index, now + uniform_us (self, 15 * G_TIME_SPAN_SECOND, 90 * G_TIME_SPAN_SECOND));
-      break;
-
-    case STAGE_REPORT:
-      if (device->outcome == OUTCOME_UNEXPECTED)
-        {
-          g_autofree char *odd = g_strconcat (device->version, "-rc", NULL);
-
-          emit (self, device, OTA_DEVICE_EVENT_VERSION, device->module,
-                g_string_chunk_insert_const (self->strings, odd), 0, NULL);
-          self->stats.unexpected++;
-        }
-      else
-        {
-          emit (self, device, OTA_DEVICE_EVENT_VERSION, device->module, device->version, 0, NULL);
-          self->stats.succeeded++;
-        }
-      device->stage = STAGE_IDLE;
-      break;
-
-    case STAGE_IDLE:
-    default:
-      break;
-    }
-}
-
-/* R-E1: the device disconnects (pausing its job) or comes back (resuming it). */
-static void
-run_churn (OtaSimFleet *self,
-           guint32      index,
-           gint64       now)
-{
-  SimDevice *device = device_at (self, index);
-
-  if (device->flags & FLAG_ONLINE)
-    {
-      device->flags &= ~FLAG_ONLINE;
-      emit (self, device, OTA_DEVICE_EVENT_OFFLINE, NULL, NULL, 0, NULL);
-      if (device->stage != STAGE_IDLE)
-        {
-          device->flags |= FLAG_PAUSED;
-          device->generation++;
-        }
-      schedule_churn (self, index, FALSE);
-      return;
-    }
-
-  device->flags |= FLAG_ONLINE;
-  emit (self, device, OTA_DEVICE_EVENT_ONLINE, NULL, NULL, 0, NULL);
-  if (device->flags & FLAG_PAUSED)
-    {
-      device->flags &= ~FLAG_PAUSED;
-      device->generation++;
-      schedule_job (self, index, now + uniform_us (self, G_TIME_SPAN_SECOND, 10 * G_TIME_SPAN_SECOND));
-    }
-  schedule_churn (self, index, TRUE);
-}
-
-/* R-E5: the app user's answer, decided when the prompt was seen. */
-static void
-run_answer (OtaSimFleet *self,
-            guint32      index)
-{
-  SimDevice *device = device_at (self, index);
-  gboolean yes = (device->flags & FLAG_ANSWER_YES) != 0;
-
-  device->flags &= ~(FLAG_ANSWERING | FLAG_ANSWER_YES);
-  emit (self, device, yes ? OTA_DEVICE_EVENT_CONFIRM : OTA_DEVICE_EVENT_DECLINE,
-        device->answer_module, NULL, 0, NULL);
-  if (yes)
-    self->stats.confirms++;
-  else
-    self->stats.declines++;
 }
 
 static SimProduct *
@@ -514,7 +213,7 @@ answer_batch (OtaSimFleet *self,
           if (value == NULL)
             continue;
           index = GPOINTER_TO_UINT (value) - 1;
-          device = device_at (self, index);
+          device = ota_sim_fleet_device (self, index);
           if (device->flags & FLAG_ANSWERING)
             continue;
 
@@ -522,7 +221,7 @@ answer_batch (OtaSimFleet *self,
           if (g_rand_double (self->rand) < self->config.confirm_rate)
             device->flags |= FLAG_ANSWER_YES;
           device->answer_module = g_string_chunk_insert_const (self->strings, module);
-          heap_push (self, now + uniform_us (self, 0, self->config.confirm_delay_max_us),
+          heap_push (self, now + ota_sim_uniform_us (self, 0, self->config.confirm_delay_max_us),
                      index, EV_ANSWER, 0);
         }
 
@@ -582,73 +281,100 @@ ota_sim_fleet_send_notice (OtaDeviceLink          *link,
   OtaSimFleet *self = OTA_SIM_FLEET (link);
   SimProduct *product = find_product (self, notice->product_key, NULL);
   gpointer value = product != NULL ? g_hash_table_lookup (product->by_name, notice->device_name) : NULL;
-  SimDevice *device;
-  guint32 index, n_steps;
-  gint64 download_us;
-  double roll;
 
-  if (value == NULL)
-    {
-      self->stats.notices_ignored++;
-      return;
-    }
-
-  index = GPOINTER_TO_UINT (value) - 1;
-  device = device_at (self, index);
-  if (!(device->flags & FLAG_ONLINE))
+  if (value == NULL || !(ota_sim_fleet_device (self, GPOINTER_TO_UINT (value) - 1)->flags & FLAG_ONLINE))
     {
       self->stats.notices_ignored++;
       return;
     }
 
   self->stats.notices++;
-  device->generation++;
-  device->flags &= ~FLAG_PAUSED;
-  device->module = g_string_chunk_insert_const (self->strings, notice->module);
-  device->version = g_string_chunk_insert_const (self->strings, notice->version);
-  device->progress = 0;
-  device->stage = STAGE_ACCEPT;
+  ota_sim_device_start_job (self, GPOINTER_TO_UINT (value) - 1, notice->module, notice->version, notice->size,
+             notice->sent_at);
+}
 
-  download_us = MAX ((gint64) ((double) notice->size * G_USEC_PER_SEC / device->speed), MIN_DOWNLOAD_US);
-  n_steps = (DOWNLOAD_END + self->config.progress_step - 1) / self->config.progress_step;
-  device->step_ms = (guint32) MAX (download_us / n_steps / 1000, 1);
+/* A fleet loaded on a database where upgrades are under way (a new otactl run, a
+ * restart after a crash): the devices of pushed and upgrading tasks go on with their
+ * upgrade (an offline one when it is back). A task waiting for a retry is left alone:
+ * the engine notifies it again. */
+static gboolean
+resume_batch (OtaSimFleet  *self,
+              SimProduct   *product,
+              OtaBatch     *batch,
+              OtaFirmware  *firmware,
+              GError      **error)
+{
+  static const OtaTaskStatus statuses[] = { OTA_TASK_STATUS_PUSHED, OTA_TASK_STATUS_UPGRADING };
+  gint64 now = now_us (self);
 
-  roll = g_rand_double (self->rand);
-  if (roll < self->config.failure_rate)
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     {
-      static const gint8 steps[] = { -2, -2, -2, -2, -3, -3, -4, -4, -1, -1 };
+      OtaTaskQuery query = OTA_TASK_QUERY_INIT;
 
-      device->outcome = OUTCOME_FAIL;
-      device->fail_step = steps[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (steps))];
-      switch (device->fail_step)
+      if (ota_batch_get_count (batch, statuses[s]) == 0)
+        continue;
+
+      query.status = statuses[s];
+      query.sort = OTA_TASK_SORT_DEVICE;
+      query.limit = TASK_PAGE;
+      for (;;)
         {
-        case -3:
-          device->fail_at = VERIFY_PROGRESS;
-          break;
-        case -4:
-          device->fail_at = FLASH_PROGRESS;
-          break;
-        default:   /* -2 while downloading; -1 anywhere before the reboot */
-          device->fail_at = device->fail_step == -1 && g_rand_boolean (self->rand)
-                            ? FLASH_PROGRESS
-                            : MIN (self->config.progress_step * (guint) g_rand_int_range (self->rand, 1, n_steps + 1),
-                                   DOWNLOAD_END);
-          break;
+          g_autoptr(GPtrArray) tasks = ota_engine_query_tasks (self->engine, ota_batch_get_id (batch),
+                                                               &query, NULL, error);
+
+          if (tasks == NULL)
+            return FALSE;
+
+          for (guint i = 0; i < tasks->len; i++)
+            {
+              OtaTask *task = g_ptr_array_index (tasks, i);
+              gpointer value = g_hash_table_lookup (product->by_name, ota_task_get_device_name (task));
+              SimDevice *device;
+
+              if (value == NULL || ota_task_get_retry_pending (task))
+                continue;
+              ota_sim_device_start_job (self, GPOINTER_TO_UINT (value) - 1, ota_firmware_get_module (firmware),
+                         ota_firmware_get_version (firmware), ota_firmware_get_size (firmware), now);
+              device = ota_sim_fleet_device (self, GPOINTER_TO_UINT (value) - 1);
+              if (!(device->flags & FLAG_ONLINE))
+                {
+                  device->generation++;
+                  device->flags |= FLAG_PAUSED;
+                }
+            }
+
+          if (tasks->len < TASK_PAGE)
+            break;
+          query.offset += TASK_PAGE;
         }
     }
-  else if (roll < self->config.failure_rate + self->config.hang_rate)
-    {
-      /* After progress 0, so the engine's timeout runs (R-B14). */
-      device->outcome = OUTCOME_HANG;
-      device->fail_at = MIN (self->config.progress_step * (guint) g_rand_int_range (self->rand, 1, n_steps + 1),
-                             DOWNLOAD_END);
-    }
-  else if (roll < self->config.failure_rate + self->config.hang_rate + self->config.unexpected_rate)
-    device->outcome = OUTCOME_UNEXPECTED;
-  else
-    device->outcome = OUTCOME_SUCCESS;
 
-  schedule_job (self, index, notice->sent_at + uniform_us (self, G_TIME_SPAN_SECOND, 10 * G_TIME_SPAN_SECOND));
+  return TRUE;
+}
+
+static gboolean
+resume_upgrades (OtaSimFleet  *self,
+                 SimProduct   *product,
+                 GError      **error)
+{
+  g_autoptr(GPtrArray) firmwares = ota_engine_list_firmwares (self->engine, product->key, error);
+
+  if (firmwares == NULL)
+    return FALSE;
+
+  for (guint f = 0; f < firmwares->len; f++)
+    {
+      OtaFirmware *firmware = g_ptr_array_index (firmwares, f);
+      g_autoptr(GPtrArray) batches = ota_engine_list_batches (self->engine, ota_firmware_get_id (firmware), error);
+
+      if (batches == NULL)
+        return FALSE;
+      for (guint b = 0; b < batches->len; b++)
+        if (!resume_batch (self, product, g_ptr_array_index (batches, b), firmware, error))
+          return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -748,7 +474,8 @@ ota_sim_fleet_new (OtaEngine          *engine,
  * ota_sim_fleet_add_product:
  *
  * Loads every device of @product_key (name, online flag) in name order, gives each a
- * download speed and starts its churn. A product already loaded is left as it is.
+ * download speed and starts its churn; devices whose task is pushed or upgrading go on
+ * with that upgrade. A product already loaded is left as it is.
  */
 gboolean
 ota_sim_fleet_add_product (OtaSimFleet  *self,
@@ -811,12 +538,19 @@ ota_sim_fleet_add_product (OtaSimFleet  *self,
 
           g_array_append_val (self->devices, device);
           g_hash_table_insert (product->by_name, (gpointer) device.name, GUINT_TO_POINTER (index + 1));
-          schedule_churn (self, index, (device.flags & FLAG_ONLINE) != 0);
+          ota_sim_device_schedule_churn (self, index, (device.flags & FLAG_ONLINE) != 0);
         }
 
       if (page->len < DEVICE_PAGE)
         break;
       query.offset += DEVICE_PAGE;
+    }
+
+  if (!resume_upgrades (self, product, error))
+    {
+      g_array_set_size (self->devices, self->devices->len - g_hash_table_size (product->by_name));
+      g_ptr_array_remove_index (self->products, product_index);
+      return FALSE;
     }
 
   self->stats.devices = self->devices->len;
@@ -857,14 +591,14 @@ apply_due_events (OtaSimFleet  *self,
       switch (kind)
         {
         case EV_JOB:
-          if ((event.tag >> 2) == (device_at (self, event.device)->generation & (G_MAXUINT32 >> 2)))
-            run_job (self, event.device, now);
+          if ((event.tag >> 2) == (ota_sim_fleet_device (self, event.device)->generation & (G_MAXUINT32 >> 2)))
+            ota_sim_device_run_job (self, event.device, now);
           break;
         case EV_CHURN:
-          run_churn (self, event.device, now);
+          ota_sim_device_run_churn (self, event.device, now);
           break;
         case EV_ANSWER:
-          run_answer (self, event.device);
+          ota_sim_device_run_answer (self, event.device);
           break;
         case EV_POLL:
           if (!poll_confirmations (self, now, error))

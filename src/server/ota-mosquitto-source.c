@@ -1,0 +1,110 @@
+/* ota-mosquitto-source.c — a libmosquitto client on a GLib main context */
+#include <poll.h>
+
+#include "ota-mosquitto-source.h"
+
+/* Packets read per wake-up before the main loop gets a turn. */
+#define READ_BURST 256
+
+typedef struct {
+  GSource               source;
+  struct mosquitto     *mosq;
+  OtaMosquittoLostFunc  lost;
+  gpointer              user_data;
+  gpointer              tag;
+  int                   fd;
+} MosquittoSource;
+
+static gboolean
+source_prepare (GSource *source,
+                gint    *timeout)
+{
+  MosquittoSource *self = (MosquittoSource *) source;
+  int fd = mosquitto_socket (self->mosq);
+  GIOCondition condition = G_IO_IN | G_IO_ERR | G_IO_HUP;
+
+  /* The socket changes with every connection; follow it. */
+  if (fd != self->fd)
+    {
+      if (self->tag != NULL)
+        g_source_remove_unix_fd (source, self->tag);
+      self->tag = fd >= 0 ? g_source_add_unix_fd (source, fd, condition) : NULL;
+      self->fd = fd;
+      /* A new connection needs its keep-alive too. */
+      if (fd >= 0 && g_source_get_ready_time (source) < 0)
+        g_source_set_ready_time (source, g_get_monotonic_time () + G_USEC_PER_SEC);
+    }
+
+  /* Publishing from a callback only queues: write when something waits. */
+  if (self->tag != NULL)
+    g_source_modify_unix_fd (source, self->tag,
+                             condition | (mosquitto_want_write (self->mosq) ? G_IO_OUT : 0));
+
+  *timeout = -1;
+  return FALSE;
+}
+
+static gboolean
+still_readable (int fd)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+  return fd >= 0 && poll (&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) != 0;
+}
+
+static gboolean
+source_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  MosquittoSource *self = (MosquittoSource *) source;
+  GIOCondition revents = self->tag != NULL ? g_source_query_unix_fd (source, self->tag) : 0;
+  int rc = MOSQ_ERR_SUCCESS;
+
+  if (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP))
+    {
+      /* A flood of reports arrives as many packets: take a burst per wake-up. */
+      for (int i = 0; i < READ_BURST && rc == MOSQ_ERR_SUCCESS; i++)
+        {
+          rc = mosquitto_loop_read (self->mosq, 1);
+          if (!still_readable (mosquitto_socket (self->mosq)))
+            break;
+        }
+    }
+
+  if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket (self->mosq) >= 0 && mosquitto_want_write (self->mosq))
+    rc = mosquitto_loop_write (self->mosq, 1);
+
+  if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket (self->mosq) >= 0)
+    rc = mosquitto_loop_misc (self->mosq);
+
+  /* Keep-alive pings: wake up once a second while connected. */
+  g_source_set_ready_time (source, mosquitto_socket (self->mosq) >= 0
+                                   ? g_get_monotonic_time () + G_USEC_PER_SEC : -1);
+
+  if (rc != MOSQ_ERR_SUCCESS && self->lost != NULL)
+    self->lost (self->mosq, rc, self->user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs source_funcs = {
+  .prepare = source_prepare,
+  .dispatch = source_dispatch,
+};
+
+GSource *
+ota_mosquitto_source_new (struct mosquitto     *mosq,
+                          OtaMosquittoLostFunc  lost,
+                          gpointer              user_data)
+{
+  GSource *source = g_source_new (&source_funcs, sizeof (MosquittoSource));
+  MosquittoSource *self = (MosquittoSource *) source;
+
+  self->mosq = mosq;
+  self->lost = lost;
+  self->user_data = user_data;
+  self->fd = -1;
+  g_source_set_name (source, "mosquitto");
+  return source;
+}
