@@ -220,6 +220,16 @@ ota_test_verify_firmware (OtaTestFixture *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (verification);
 
+  /* R-S5: progress 100 and the new version. */
+  {
+    OtaDeviceEvent done = report;
+
+    done.kind = OTA_DEVICE_EVENT_PROGRESS;
+    done.version = NULL;
+    done.step = 100;
+    ota_engine_apply_device_event (fixture->engine, &done, &error);
+    g_assert_no_error (error);
+  }
   ota_engine_apply_device_event (fixture->engine, &report, &error);
   g_assert_no_error (error);
 

@@ -52,7 +52,7 @@ OtaFirmware *ota_test_add_firmware      (OtaTestFixture  *fixture,
                                          const char      *source,
                                          const char      *version);
 /* Verifies @firmware through the real flow on a new online device @verifier that reports
- * the firmware's first source: verification, notice, version report (R-V1..R-V4). */
+ * the firmware's first source: verification, notice, progress 100 and version report (R-V1..R-V4, R-S5). */
 void         ota_test_verify_firmware   (OtaTestFixture  *fixture,
                                          OtaFirmware     *firmware,
                                          const char      *verifier);

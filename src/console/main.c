@@ -9,9 +9,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(OtaApplication) app = NULL;
+  const char *localedir = g_getenv ("OTA_CONSOLE_LOCALEDIR");
 
+  /* OTA_CONSOLE_LOCALEDIR: the translations compiled in a build folder, for running
+   * uninstalled (tools/dev run, tools/screenshots). */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

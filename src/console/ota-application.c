@@ -6,6 +6,7 @@
 #include "ota-demo.h"
 #include "ota-format.h"
 #include "ota-local-backend.h"
+#include "ota-screenshot.h"
 #include "ota-window.h"
 
 struct _OtaApplication
@@ -16,6 +17,7 @@ struct _OtaApplication
   char           *db_path;       /* --db, or NULL: the default (or demo) database */
   OtaEngine      *engine;
   OtaBackend     *backend;
+  OtaDemo        *demo;          /* demo mode: the simulated fleet */
   GCancellable   *cancellable;   /* preparing the demo */
   gboolean        preparing;
 };
@@ -91,11 +93,18 @@ demo_prepared (GObject      *source,
   g_autoptr(OtaApplication) self = user_data;
   g_autoptr(GError) error = NULL;
   OtaDemoSummary summary = { 0 };
+  OtaDemoRolloutSummary rollouts = { 0 };
   GtkWindow *window;
   gboolean ok;
 
-  ok = ota_demo_prepare_finish (OTA_ENGINE (source), result, &summary, &error);
+  ok = ota_demo_prepare_finish (OTA_DEMO (source), result, &summary, &rollouts, &error);
   self->preparing = FALSE;
+
+  /* Screenshots want the state the setup left, not a moving fleet. */
+  if (ok && !ota_screenshot_requested ())
+    ota_demo_start (self->demo);
+  else if (!ok)
+    ota_screenshot_fail (error);
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (!OTA_IS_WINDOW (window))
@@ -104,12 +113,14 @@ demo_prepared (GObject      *source,
   ota_window_set_preparing (OTA_WINDOW (window), FALSE);
   if (!ok)
     ota_window_add_error_toast (OTA_WINDOW (window), error);
+  else if (ota_screenshot_requested ())
+    ota_screenshot_start (OTA_WINDOW (window));
   else if (summary.products > 0)
     {
       g_autofree char *devices = ota_format_count (summary.devices);
       g_autofree char *message =
-        g_strdup_printf (_("Demo catalogue ready: %u products, %s devices, %u firmwares"),
-                         summary.products, devices, summary.firmwares);
+        g_strdup_printf (_("Demo ready: %u products, %s devices, %u firmwares, %u batch upgrades"),
+                         summary.products, devices, summary.firmwares, rollouts.batches);
 
       ota_window_add_toast (OTA_WINDOW (window), message);
     }
@@ -137,13 +148,16 @@ ota_application_activate (GApplication *application)
 
   window = GTK_WINDOW (ota_window_new (GTK_APPLICATION (self), self->backend));
   ota_window_set_demo_mode (OTA_WINDOW (window), self->demo_mode);
-  if (self->demo_mode && self->cancellable == NULL)
+  if (self->demo_mode && self->demo == NULL)
     {
+      self->demo = ota_demo_new (self->engine);
       self->preparing = TRUE;
       self->cancellable = g_cancellable_new ();
       ota_window_set_preparing (OTA_WINDOW (window), TRUE);
-      ota_demo_prepare_async (self->engine, self->cancellable, demo_prepared, g_object_ref (self));
+      ota_demo_prepare_async (self->demo, self->cancellable, demo_prepared, g_object_ref (self));
     }
+  if (self->demo != NULL)
+    ota_window_set_demo (OTA_WINDOW (window), self->demo);
   gtk_window_present (window);
 }
 
@@ -183,7 +197,7 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
                          "application-name", _("OTA Console"),
-                         "application-icon", "application-x-firmware",
+                         "application-icon", APPLICATION_ID,
                          "version", PACKAGE_VERSION,
                          "developer-name", _("The OTA Console authors"),
                          "developers", developers,
@@ -224,6 +238,9 @@ ota_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (ota_application_parent_class)->startup (application);
 
+  /* Window managers without the desktop file (X11, uninstalled runs) still show our icon. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
@@ -239,6 +256,8 @@ ota_application_shutdown (GApplication *application)
   OtaApplication *self = OTA_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->demo != NULL)
+    ota_demo_stop (self->demo);
 
   G_APPLICATION_CLASS (ota_application_parent_class)->shutdown (application);
 }
@@ -248,6 +267,7 @@ ota_application_dispose (GObject *object)
 {
   OtaApplication *self = OTA_APPLICATION (object);
 
+  g_clear_object (&self->demo);
   g_clear_object (&self->backend);
   g_clear_object (&self->engine);
   g_clear_object (&self->cancellable);

@@ -547,6 +547,7 @@ ota_batch_page_init (OtaBatchPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_filters (self);
   setup_sorting (self);
+  ota_batch_page_follow_queries (self);
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
   ota_batch_page_update_actions (self);
 }

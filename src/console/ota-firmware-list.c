@@ -105,6 +105,19 @@ firmware_created (gpointer     unused,
   return firmware != NULL ? ota_format_time (ota_firmware_get_created_at (firmware)) : NULL;
 }
 
+/* The day only, so the table keeps room for names; the time is the tooltip. */
+static char *
+firmware_created_day (gpointer     unused,
+                      OtaFirmware *firmware)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (firmware == NULL || ota_firmware_get_created_at (firmware) == 0)
+    return NULL;
+  local = g_date_time_new_from_unix_local (ota_firmware_get_created_at (firmware) / G_USEC_PER_SEC);
+  return local != NULL ? g_date_time_format (local, "%Y/%m/%d") : NULL;
+}
+
 static GVariant *
 firmware_id_target (gpointer     unused,
                     OtaFirmware *firmware)
@@ -319,6 +332,7 @@ ota_firmware_list_class_init (OtaFirmwareListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, firmware_status);
   gtk_widget_class_bind_template_callback (widget_class, firmware_status_classes);
   gtk_widget_class_bind_template_callback (widget_class, firmware_created);
+  gtk_widget_class_bind_template_callback (widget_class, firmware_created_day);
   gtk_widget_class_bind_template_callback (widget_class, firmware_id_target);
   gtk_widget_class_bind_template_callback (widget_class, firmware_can_verify);
   gtk_widget_class_bind_template_callback (widget_class, firmware_can_batch);

@@ -2,6 +2,7 @@
  * UI tests look at */
 #pragma once
 
+#include "ota-demo-banner.h"
 #include "ota-product-page.h"
 #include "ota-window.h"
 
@@ -41,8 +42,7 @@ struct _OtaWindow
   GtkWidget            *product_menu_button;
   GtkWidget            *add_firmware_button;
   GtkRevealer          *demo_banner;
-  GtkSpinner           *demo_spinner;
-  GtkLabel             *demo_label;
+  OtaDemoBanner        *demo_banner_box;
   GtkStack             *content_stack;
   AdwStatusPage        *loading_page;
   AdwStatusPage        *empty_page;

@@ -67,7 +67,8 @@ ota_window_update_content (OtaWindow *self)
       adw_status_page_set_title (self->loading_page, _("Preparing the Demo"));
       adw_status_page_set_description (self->loading_page,
                                        _("Adding demo products, thousands of devices and "
-                                         "their firmware. This takes a few seconds."));
+                                         "their firmware, and starting a few rollouts. This "
+                                         "takes a few seconds."));
       page = "loading";
     }
   else if (!self->loaded_once)
@@ -366,6 +367,19 @@ ota_window_set_demo_mode (OtaWindow *self,
 }
 
 void
+ota_window_set_demo (OtaWindow *self,
+                     OtaDemo   *demo)
+{
+  g_return_if_fail (OTA_IS_WINDOW (self));
+  g_return_if_fail (OTA_IS_DEMO (demo));
+
+  ota_window_set_demo_mode (self, TRUE);
+  ota_demo_banner_set_demo (self->demo_banner_box, demo);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "demo-speed", demo, "speed", G_SETTINGS_BIND_DEFAULT);
+}
+
+void
 ota_window_set_preparing (OtaWindow *self,
                           gboolean   preparing)
 {
@@ -376,12 +390,7 @@ ota_window_set_preparing (OtaWindow *self,
     return;
 
   self->preparing = preparing;
-  gtk_widget_set_visible (GTK_WIDGET (self->demo_spinner), preparing);
-  gtk_spinner_set_spinning (self->demo_spinner, preparing);
-  gtk_label_set_label (self->demo_label,
-                       preparing ? _("Preparing the demo database…")
-                                 : _("Demo mode: a simulated fleet on a separate database. "
-                                     "Nothing here reaches real devices."));
+  ota_demo_banner_set_preparing (self->demo_banner_box, preparing);
   if (!preparing)
     {
       /* Show "loading" rather than "no products" until the catalogue was read. */
@@ -490,6 +499,7 @@ ota_window_class_init (OtaWindowClass *klass)
 
   g_type_ensure (OTA_TYPE_PRODUCT);
   g_type_ensure (OTA_TYPE_PRODUCT_PAGE);
+  g_type_ensure (OTA_TYPE_DEMO_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/otaconsole/OtaConsole/ui/ota-window.ui");
@@ -509,8 +519,7 @@ ota_window_class_init (OtaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, product_menu_button);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, add_firmware_button);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_banner);
-  gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_spinner);
-  gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_banner_box);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, empty_page);

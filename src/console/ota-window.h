@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "ota-backend.h"
+#include "ota-demo.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,10 @@ void        ota_window_batch_upgrade    (OtaWindow      *window,
 /* Demo mode: a banner says the window shows a simulated fleet. */
 void        ota_window_set_demo_mode    (OtaWindow      *window,
                                          gboolean        demo_mode);
+/* Demo mode with its simulated fleet: the banner shows the simulated time and the speed
+ * (bound to the demo-speed setting when the schema is installed). */
+void        ota_window_set_demo         (OtaWindow      *window,
+                                         OtaDemo        *demo);
 /* While the demo catalogue is being made: a "preparing" page instead of the products. */
 void        ota_window_set_preparing    (OtaWindow      *window,
                                          gboolean        preparing);

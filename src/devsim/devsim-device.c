@@ -5,6 +5,7 @@
  * "{dn}&{pk}", password HMAC-SHA256 over the sign content with the derived device secret.
  * No subscriptions: the broker delivers the device's notices without one.
  */
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -239,7 +240,7 @@ devsim_device_new (DevsimFleet  *fleet,
       ota_device_password_sign (secret, sign_id, config->product_key, device->name, SDK_TIMESTAMP,
                                 password) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot sign the login of %s", device->name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot sign the login of %s"), device->name);
       devsim_device_free (device);
       return NULL;
     }
@@ -248,7 +249,7 @@ devsim_device_new (DevsimFleet  *fleet,
   device->mosq = mosquitto_new (device->client_id, true, device);
   if (device->mosq == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot make an MQTT client for %s", device->name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot make an MQTT client for %s"), device->name);
       devsim_device_free (device);
       return NULL;
     }

@@ -11,6 +11,10 @@
 
 #include "ota-devsim.h"
 
+/* Trying to reach the server for up to 30 s. */
+#define CONNECT_ATTEMPTS 150
+#define CONNECT_RETRY_US (200 * 1000)
+
 static char *
 fleet_csv (const DevsimConfig *config)
 {
@@ -41,6 +45,20 @@ describe_failure (SoupMessage *msg,
   return g_strdup_printf ("HTTP %u %s", soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
 }
 
+static SoupMessage *
+new_request (const char *url,
+             const char *authorization,
+             GBytes     *csv)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
+
+  if (msg == NULL)
+    return NULL;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_set_request_body_from_bytes (msg, "text/csv", csv);
+  return msg;
+}
+
 gboolean
 devsim_provision (DevsimFleet  *fleet,
                   const char   *server,
@@ -50,32 +68,37 @@ devsim_provision (DevsimFleet  *fleet,
   g_autofree char *url = g_strconcat (server, g_str_has_suffix (server, "/") ? "" : "/",
                                       "api/v1/devices/import", NULL);
   g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-  g_autofree char *csv = fleet_csv (&fleet->config);
-  g_autoptr(GBytes) request_body = NULL;
+  char *text = fleet_csv (&fleet->config);
+  g_autoptr(GBytes) csv = g_bytes_new_take (text, strlen (text));
+  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, url);
-  guint status;
 
-  if (msg == NULL)
+  /* The server may still be starting (the README starts both at once). */
+  for (guint attempt = 0;; attempt++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a server URL"), server);
-      return FALSE;
+      g_autoptr(GError) local_error = NULL;
+
+      g_clear_object (&msg);
+      msg = new_request (url, authorization, csv);
+      if (msg == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a server URL"), server);
+          return FALSE;
+        }
+
+      body = soup_session_send_and_read (fleet->session, msg, NULL, &local_error);
+      if (body != NULL)
+        break;
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+          attempt >= CONNECT_ATTEMPTS)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_usleep (CONNECT_RETRY_US);
     }
 
-  {
-    gsize length = strlen (csv);
-
-    request_body = g_bytes_new_take (g_steal_pointer (&csv), length);
-  }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
-  soup_message_set_request_body_from_bytes (msg, "text/csv", request_body);
-
-  body = soup_session_send_and_read (fleet->session, msg, NULL, error);
-  if (body == NULL)
-    return FALSE;
-
-  status = soup_message_get_status (msg);
-  if (status != SOUP_STATUS_OK)
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     {
       g_autofree char *why = describe_failure (msg, body);
 

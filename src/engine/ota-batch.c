@@ -73,6 +73,7 @@ GETTER (OtaBatchState, state, state)
 GETTER (gint64, created_at, created_at)
 GETTER (gint64, started_at, started_at)
 GETTER (gint64, ended_at, ended_at)
+GETTER (guint64, enrolling, enrolling)
 
 #undef GETTER
 
@@ -116,5 +117,5 @@ ota_batch_get_progress (OtaBatch *self)
   ended = self->f.counts[OTA_TASK_STATUS_SUCCEEDED] +
           self->f.counts[OTA_TASK_STATUS_FAILED] +
           self->f.counts[OTA_TASK_STATUS_CANCELLED];
-  return (double) ended / (double) total;
+  return (double) ended / (double) (total + self->f.enrolling);
 }

@@ -35,6 +35,7 @@ typedef struct {
   gint64              ended_at;          /* 0: not yet */
   const char * const *source_versions;
   guint64             counts[OTA_N_TASK_STATUSES];
+  guint64             enrolling;         /* devices still to get a task (large batches) */
 } OtaBatchFields;
 
 /* For the engine: copies every field. */
@@ -65,7 +66,13 @@ const char * const *ota_batch_get_source_versions (OtaBatch *self);
 guint64             ota_batch_get_count           (OtaBatch      *self,
                                                    OtaTaskStatus  status);
 guint64             ota_batch_get_total           (OtaBatch *self);
-/* Ended tasks / all tasks, 0.0..1.0 (1.0 for a batch without tasks that has ended). */
+/* A batch over very many devices gives them their tasks in chunks within seconds after
+ * its creation: how many devices that matched when it was created have no task yet
+ * (0 once enrolment is complete). Each is judged when its chunk is enrolled, so the
+ * final total may differ a little when devices change meanwhile. */
+guint64             ota_batch_get_enrolling       (OtaBatch *self);
+/* Ended tasks / (all tasks + devices still enrolling), 0.0..1.0 (1.0 for a batch
+ * without tasks that has ended). */
 double              ota_batch_get_progress        (OtaBatch *self);
 
 G_END_DECLS

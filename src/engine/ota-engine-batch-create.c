@@ -156,14 +156,36 @@ insert_batch (OtaEngine           *self,
 }
 
 /* After a commit: immediate notices go out now, within the rate. The rollout is already
- * saved, so a failure here is only logged; the next pass retries. */
+ * saved, so a failure here is only logged; the next pass retries. The rest of a very
+ * large batch is enrolled by the next ota_engine_run_due(), not here. */
 static void
 run_due_after_commit (OtaEngine *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!ota_engine_run_due (self, &error))
+  if (!ota_rollout_catch_up (self, &error))
     g_warning ("Pushing the first notices failed: %s", error->message);
+}
+
+/* @batch (read before its commit) as the push pass after the commit left it. When it
+ * cannot be read again the caller still gets @batch: the rollout was saved, and an
+ * error would make the caller create it twice. */
+static OtaBatch *
+refresh_batch (OtaEngine *self,
+               OtaBatch  *batch)
+{
+  g_autoptr(GError) error = NULL;
+  OtaBatch *refreshed = ota_engine_get_batch (self, ota_batch_get_id (batch), &error);
+
+  if (refreshed == NULL)
+    {
+      g_debug ("Batch %" G_GINT64_FORMAT " saved; reading it again failed: %s",
+               ota_batch_get_id (batch), error->message);
+      return batch;
+    }
+
+  g_object_unref (batch);
+  return refreshed;
 }
 
 static GVariant *
@@ -222,6 +244,10 @@ batch_audit_params (gint64              batch_id,
  *
  * Starts a batch upgrade of a verified firmware (R-B1..R-B16): validates every option,
  * gives each matching device its task and pushes the first notices within the rate.
+ * Over very many devices only the first chunk of them (in device id order) gets its
+ * task here; ota_engine_run_due() enrols the rest right after, a chunk per transaction
+ * (ota_batch_get_enrolling() tells how many are still to come). A static batch takes
+ * the devices that exist when it is created, each judged when its chunk is enrolled.
  *
  * Returns: (transfer full): the batch, or %NULL with @error set and nothing changed
  */
@@ -231,6 +257,7 @@ ota_engine_create_batch (OtaEngine           *self,
                          GError             **error)
 {
   g_auto(OtaRolloutPlan) plan = { 0 };
+  g_autoptr(OtaBatch) batch = NULL;
   gint64 now, batch_id;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), NULL);
@@ -242,7 +269,7 @@ ota_engine_create_batch (OtaEngine           *self,
 
   /* What fell due before now (a timeout, a window end) happens first, so the new batch meets
    * the state the timeline reached whether or not a due pass ran since the clock moved. */
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return NULL;
 
   {
@@ -253,19 +280,23 @@ ota_engine_create_batch (OtaEngine           *self,
 
     batch_id = insert_batch (self, spec, now, &plan, error);
     if (batch_id == 0 ||
-        !ota_rollout_match_batch (self, batch_id, now, error) ||
+        !ota_rollout_start_enrolment (self, batch_id, now, error) ||
         /* A static batch whose every task ended at once (conflicts), or that matched
          * nobody, is over: nothing can join it later. */
         (spec->strategy == OTA_BATCH_STRATEGY_STATIC &&
          !ota_rollout_maybe_finish_batch (self, batch_id, now, error)) ||
-        !ota_engine_audit (self, "batch.create", batch_audit_params (batch_id, spec, &plan), error) ||
-        !ota_transaction_commit (tx, error))
+        !ota_engine_audit (self, "batch.create", batch_audit_params (batch_id, spec, &plan), error))
+      return NULL;
+
+    /* Read before the commit: once it is committed, the caller must get it. */
+    batch = ota_engine_get_batch (self, batch_id, error);
+    if (batch == NULL || !ota_transaction_commit (tx, error))
       return NULL;
   }
 
   ota_engine_mark_batch_changed (self, batch_id);
   run_due_after_commit (self);
-  return ota_engine_get_batch (self, batch_id, error);
+  return refresh_batch (self, g_steal_pointer (&batch));
 }
 
 /**
@@ -292,7 +323,7 @@ ota_engine_forecast_batch (OtaEngine           *self,
 
   now = ota_engine_now (self);
   if (!ota_rollout_check_batch_spec (spec, now, error) ||
-      !ota_engine_run_due (self, error))   /* the state creation would meet */
+      !ota_rollout_catch_up (self, error))   /* the state creation would meet */
     return FALSE;
 
   /* Never committed: the batch rows exist only for the matching queries to read. */
@@ -327,6 +358,7 @@ ota_engine_start_verification (OtaEngine            *self,
                                GError              **error)
 {
   g_auto(OtaRolloutPlan) plan = { 0 };
+  g_autoptr(OtaBatch) batch = NULL;
   gint64 now, batch_id;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), NULL);
@@ -337,7 +369,7 @@ ota_engine_start_verification (OtaEngine            *self,
 
   /* What fell due before now (a timeout, a window end) happens first, so the verification meets
    * the state the timeline reached whether or not a due pass ran since the clock moved. */
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return NULL;
 
   now = ota_engine_now (self);
@@ -396,11 +428,15 @@ ota_engine_start_verification (OtaEngine            *self,
                                    "'devices': <%^as>, 'timeout': <%u>, 'app-confirm': <%b>}",
                                    spec->firmware_id, batch_id, plan.sources, spec->devices,
                                    spec->timeout_minutes, spec->app_confirm);
-    if (!ota_engine_audit (self, "firmware.verify", params, error) ||
-        !ota_transaction_commit (tx, error))
+    if (!ota_engine_audit (self, "firmware.verify", params, error))
+      return NULL;
+
+    /* Read before the commit: once it is committed, the caller must get it. */
+    batch = ota_engine_get_batch (self, batch_id, error);
+    if (batch == NULL || !ota_transaction_commit (tx, error))
       return NULL;
   }
 
   run_due_after_commit (self);
-  return ota_engine_get_batch (self, batch_id, error);
+  return refresh_batch (self, g_steal_pointer (&batch));
 }

@@ -13,7 +13,7 @@
   "retry_interval, retry_limit, timeout_minutes, overwrite, only_new_reports, " \
   "sources_named, state, created_at, coalesce(started_at, 0), coalesce(ended_at, 0), " \
   "n_pending_confirm, n_pending_push, n_pushed, n_upgrading, n_succeeded, n_failed, " \
-  "n_cancelled"
+  "n_cancelled, CASE WHEN enrol_after_device_id IS NULL THEN 0 ELSE max(enrol_pending, 0) END"
 
 static int
 column_enum (sqlite3_stmt *stmt,
@@ -85,6 +85,7 @@ batch_from_row (OtaStore      *store,
 
   for (guint i = 0; i < OTA_N_TASK_STATUSES; i++)
     f.counts[i] = sqlite3_column_int64 (stmt, 20 + i);
+  f.enrolling = sqlite3_column_int64 (stmt, 20 + OTA_N_TASK_STATUSES);
 
   sources = read_batch_sources (store, f.id, error);
   if (sources == NULL)
@@ -182,35 +183,6 @@ ota_engine_list_batches (OtaEngine  *self,
   return g_steal_pointer (&batches);
 }
 
-static gboolean
-list_unfinished_tasks (OtaEngine  *self,
-                       gint64      batch_id,
-                       GArray     *ids,
-                       GError    **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_autoptr(OtaCachedStmt) stmt =
-    ota_store_prepare (store,
-                       "SELECT id FROM tasks WHERE batch_id = ? AND status IN "
-                       OTA_TASK_UNFINISHED_SQL " ORDER BY id",
-                       error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, batch_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return ota_store_set_error (store, error, "reading tasks");
-
-  return TRUE;
-}
-
 /**
  * ota_engine_cancel_batch:
  *
@@ -235,14 +207,14 @@ ota_engine_cancel_batch (OtaEngine  *self,
 
   /* What fell due before now (a timeout, a window end) happens first, so the cancellation meets
    * the state the timeline reached whether or not a due pass ran since the clock moved. */
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return NULL;
 
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);
     g_autoptr(OtaBatch) batch = NULL;
-    g_autoptr(GArray) tasks = g_array_new (FALSE, FALSE, sizeof (gint64));
     g_autoptr(OtaCachedStmt) cancel = NULL;
+    guint64 n_cancelled = 0;
     OtaBatchState state;
 
     if (tx == NULL)
@@ -260,15 +232,12 @@ ota_engine_cancel_batch (OtaEngine  *self,
         return NULL;
       }
 
-    /* Through the one transition function, so that counters and the end of a
-     * verification (R-V4) stay right. */
-    if (!list_unfinished_tasks (self, batch_id, tasks, error))
+    /* Set-based: a million tasks end in one statement; counters and the end of a
+     * verification (R-V4) as with the one transition function. */
+    if (!ota_rollout_stop_enrolment (self, batch_id, error) ||
+        !ota_rollout_end_unfinished_tasks (self, batch_id, OTA_TASK_STATUS_CANCELLED,
+                                           OTA_TASK_REASON_CANCELLED, now, &n_cancelled, error))
       return NULL;
-    for (guint i = 0; i < tasks->len; i++)
-      if (!ota_rollout_set_task_status (self, g_array_index (tasks, gint64, i),
-                                        OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_CANCELLED,
-                                        now, error))
-        return NULL;
 
     cancel = ota_store_prepare (store,
                                 "UPDATE batches SET state = 'cancelled', ended_at = ?2 WHERE id = ?1",
@@ -287,13 +256,19 @@ ota_engine_cancel_batch (OtaEngine  *self,
     if (!ota_engine_audit (self, "batch.cancel",
                            g_variant_new_parsed ("{'batch': <%x>, 'firmware': <%x>, 'tasks': <%u>}",
                                                  batch_id, ota_batch_get_firmware_id (batch),
-                                                 tasks->len),
-                           error) ||
-        !ota_transaction_commit (tx, error))
+                                                 (guint32) MIN (n_cancelled, G_MAXUINT32)),
+                           error))
       return NULL;
-  }
 
-  return ota_engine_get_batch (self, batch_id, error);
+    /* Read before the commit: once it is committed, the caller must get it (an error
+     * would make it cancel again). */
+    g_clear_object (&batch);
+    batch = lookup_batch (self, batch_id, error);
+    if (batch == NULL || !ota_transaction_commit (tx, error))
+      return NULL;
+
+    return g_steal_pointer (&batch);
+  }
 }
 
 /**
@@ -317,12 +292,13 @@ ota_engine_cancel_task (OtaEngine  *self,
 
   /* What fell due before now (a timeout, a window end) happens first, so the cancellation meets
    * the state the timeline reached whether or not a due pass ran since the clock moved. */
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return NULL;
 
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);
     g_autoptr(OtaCachedStmt) read = NULL;
+    g_autoptr(OtaTask) task = NULL;
     gint64 batch_id, device_id;
 
     if (tx == NULL)
@@ -347,10 +323,14 @@ ota_engine_cancel_task (OtaEngine  *self,
         !ota_engine_audit (self, "task.cancel",
                            g_variant_new_parsed ("{'task': <%x>, 'batch': <%x>, 'device': <%x>}",
                                                  task_id, batch_id, device_id),
-                           error) ||
-        !ota_transaction_commit (tx, error))
+                           error))
       return NULL;
-  }
 
-  return ota_engine_get_task (self, task_id, error);
+    /* Read before the commit: once it is committed, the caller must get it. */
+    task = ota_engine_get_task (self, task_id, error);
+    if (task == NULL || !ota_transaction_commit (tx, error))
+      return NULL;
+
+    return g_steal_pointer (&task);
+  }
 }

@@ -77,8 +77,23 @@ ota_engine_store_device_version (OtaEngine   *self,
     old_version = g_strdup ((const char *) sqlite3_column_text (read, 0));
   sqlite3_reset (read);
 
+  /* R-B16: a report counts as new whenever it arrives, also when it repeats the
+   * version (a device re-reporting after a batch was created joins it). */
   if (g_strcmp0 (old_version, version) == 0)
-    return TRUE;
+    {
+      write = ota_store_prepare (store,
+                                 "UPDATE device_versions SET reported_at = ?3 "
+                                 "WHERE device_id = ?1 AND module = ?2",
+                                 error);
+      if (write == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (write, 1, device_id);
+      sqlite3_bind_text (write, 2, module, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (write, 3, ota_engine_now (self));
+      if (sqlite3_step (write) != SQLITE_DONE)
+        return ota_store_set_error (store, error, "saving a device version");
+      return TRUE;
+    }
 
   write = ota_store_prepare (store,
                              "INSERT INTO device_versions (device_id, module, version, reported_at) "
@@ -193,6 +208,7 @@ ota_engine_add_device (OtaEngine            *self,
   g_autoptr(OtaProduct) product = NULL;
   g_autoptr(OtaTransaction) tx = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
+  g_autoptr(OtaDevice) device = NULL;
   GHashTableIter iter;
   gpointer module, version;
   gint64 now, id;
@@ -257,9 +273,13 @@ ota_engine_add_device (OtaEngine            *self,
   if (!ota_engine_audit (self, "device.add",
                          g_variant_new_parsed ("{'product': <%s>, 'device': <%s>}",
                                                spec->product_key, spec->name),
-                         error) ||
-      !ota_transaction_commit (tx, error))
+                         error))
     return NULL;
 
-  return ota_engine_lookup_device (self, spec->product_key, spec->name, error);
+  /* Read before the commit: once it is committed, the caller must get it. */
+  device = ota_engine_lookup_device (self, spec->product_key, spec->name, error);
+  if (device == NULL || !ota_transaction_commit (tx, error))
+    return NULL;
+
+  return g_steal_pointer (&device);
 }

@@ -3,8 +3,15 @@
  *
  * Events arrive in groups (the server and the simulator hand over what came in within a
  * few milliseconds) and a group is applied in one transaction: one disk flush for a
- * thousand events. Per event only cached statements run and nothing is allocated on the
- * common path (progress, version report), so a fleet's reports keep up with the network.
+ * thousand events. Each event runs in its own savepoint, so one that cannot be applied
+ * is undone alone and the others stand. Per event only cached statements run and nothing
+ * is allocated on the common path (progress, version report), so a fleet's reports keep
+ * up with the network.
+ *
+ * Success (R-S5) follows the original document (升级成功: 设备上报升级进度100%，并上报了
+ * 升级后的正确版本号): the device must report progress 100 AND the firmware's version,
+ * in either order, within the current try. Each is noted on the task (reported_100,
+ * reported_target) until the other arrives; a retry starts both afresh.
  */
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -32,6 +39,8 @@ typedef struct {
   gboolean          sources_named;
   OtaRetryInterval  retry_interval;
   guint             retry_limit;
+  gboolean          reported_100;  /* this try reported progress 100 (R-S5) */
+  gboolean          reported_target; /* … and the firmware's version */
   gboolean          is_target;     /* the reported version is the firmware's version */
   gboolean          is_source;     /* the reported version is one of the batch's sources */
 } TaskRow;
@@ -61,27 +70,33 @@ check_event (const OtaDeviceEvent  *event,
       !ota_validate_version (event->version, "version", error))
     return FALSE;
 
-  if (event->kind == OTA_DEVICE_EVENT_PROGRESS)
+  /* The description is never a reason to refuse: a -1..-4 failure must not be lost
+   * over its text, which clip_description() makes fit. */
+  if (event->kind == OTA_DEVICE_EVENT_PROGRESS && (event->step < -4 || event->step > 100))
     {
-      if (event->step < -4 || event->step > 100)
-        {
-          ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "step",
-                               _("Progress step must be between 0 and 100, or -1 to -4 for a device error"));
-          return FALSE;
-        }
-
-      if (event->description != NULL &&
-          (!g_utf8_validate (event->description, -1, NULL) ||
-           g_utf8_strlen (event->description, -1) > EVENT_DESCRIPTION_MAX_CHARS))
-        {
-          ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "description",
-                               _("Progress description must be valid text of at most %u characters"),
-                               EVENT_DESCRIPTION_MAX_CHARS);
-          return FALSE;
-        }
+      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "step",
+                           _("Progress step must be between 0 and 100, or -1 to -4 for a device error"));
+      return FALSE;
     }
 
   return TRUE;
+}
+
+/* A device's error text as it is kept: valid UTF-8, at most EVENT_DESCRIPTION_MAX_CHARS
+ * characters (cut on a character boundary). NULL stays NULL. */
+static char *
+clip_description (const char *description)
+{
+  g_autofree char *valid = NULL;
+
+  if (description == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (description, -1);
+  if (g_utf8_strlen (valid, -1) <= EVENT_DESCRIPTION_MAX_CHARS)
+    return g_steal_pointer (&valid);
+
+  return g_utf8_substring (valid, 0, EVENT_DESCRIPTION_MAX_CHARS);
 }
 
 static gboolean
@@ -120,7 +135,8 @@ lookup_device (OtaEngine             *self,
 #define READ_TASK_SQL(version_columns) \
   "SELECT t.id, t.batch_id, t.status, t.reason, t.progress, t.needs_push, " \
   "t.queue_at IS NOT NULL, t.tries, t.first_progress_at IS NOT NULL, b.timeout_minutes, " \
-  "b.sources_named, b.retry_interval, b.retry_limit" version_columns " " \
+  "b.sources_named, b.retry_interval, b.retry_limit, t.reported_100, t.reported_target" \
+  version_columns " " \
   "FROM tasks t JOIN batches b ON b.id = t.batch_id " \
   "JOIN firmwares f ON f.id = b.firmware_id " \
   "WHERE t.device_id = ?1 AND t.status IN " OTA_TASK_UNFINISHED_SQL " AND f.module = ?2"
@@ -178,8 +194,10 @@ read_task (OtaEngine   *self,
     .sources_named = sqlite3_column_int (stmt, 10) != 0,
     .retry_interval = interval,
     .retry_limit = sqlite3_column_int (stmt, 12),
-    .is_target = version != NULL && sqlite3_column_int (stmt, 13) != 0,
-    .is_source = version != NULL && sqlite3_column_int (stmt, 14) != 0,
+    .reported_100 = sqlite3_column_int (stmt, 13) != 0,
+    .reported_target = sqlite3_column_int (stmt, 14) != 0,
+    .is_target = version != NULL && sqlite3_column_int (stmt, 15) != 0,
+    .is_source = version != NULL && sqlite3_column_int (stmt, 16) != 0,
   };
   *found = TRUE;
   return TRUE;
@@ -306,12 +324,14 @@ fail_task (OtaEngine      *self,
           is_retryable (reason) &&
           task->tries > 0 && task->tries - 1 < task->retry_limit;
 
-  /* The next try gets its own timeout, counted from its own first progress report;
-   * otherwise a retry after 24 h could never happen behind a 60 min timeout. */
+  /* The next try gets its own timeout (from when its notice goes out, see
+   * ota-rollout-push.c), otherwise a retry after 24 h could never happen behind a 60 min
+   * timeout; and it must report progress 100 and the version afresh (R-S5). */
   stmt = ota_store_prepare (store,
                             retry
                             ? "UPDATE tasks SET error_code = ?2, detail = ?3, last_reason = ?4, "
-                              "updated_at = ?5, first_progress_at = NULL, timeout_at = NULL WHERE id = ?1"
+                              "updated_at = ?5, first_progress_at = NULL, timeout_at = NULL, "
+                              "reported_100 = 0, reported_target = 0 WHERE id = ?1"
                             : "UPDATE tasks SET error_code = ?2, detail = ?3, last_reason = ?4, "
                               "updated_at = ?5 WHERE id = ?1",
                             error);
@@ -415,38 +435,48 @@ apply_presence (OtaEngine  *self,
                                       OTA_TASK_REASON_OFFLINE, now, error);
 }
 
+/* Notes the version the device runs on its task: whether it is the firmware's version
+ * (R-S5) is kept with it, so a later report of another version takes that back. */
 static gboolean
-set_current_version (OtaEngine   *self,
-                     gint64       task_id,
-                     gint64       batch_id,
-                     const char  *version,
-                     gboolean     reached_target,
-                     gint64       now,
-                     GError     **error)
+note_version (OtaEngine      *self,
+              const TaskRow  *task,
+              const char     *version,
+              gint64          now,
+              GError        **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(OtaCachedStmt) stmt =
     ota_store_prepare (store,
-                       /* The status change that follows success sets updated_at. */
-                       reached_target
-                       ? "UPDATE tasks SET current_version = ?2, progress = 100 WHERE id = ?1"
-                       : "UPDATE tasks SET current_version = ?2, updated_at = ?3 "
-                         "WHERE id = ?1 AND current_version IS NOT ?2",
+                       "UPDATE tasks SET current_version = ?2, reported_target = ?3, updated_at = ?4 "
+                       "WHERE id = ?1 AND (current_version IS NOT ?2 OR reported_target <> ?3)",
                        error);
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, task_id);
+  sqlite3_bind_int64 (stmt, 1, task->id);
   sqlite3_bind_text (stmt, 2, version, -1, SQLITE_STATIC);
-  if (!reached_target)
-    sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int (stmt, 3, task->is_target ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, now);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return ota_store_set_error (store, error, "changing a task");
 
   if (sqlite3_changes (ota_store_get_db (store)) > 0)
-    ota_engine_mark_batch_changed (self, batch_id);
+    ota_engine_mark_batch_changed (self, task->batch_id);
   return TRUE;
+}
+
+/* R-S5: progress 100 and the firmware's version both reported in this try. */
+static gboolean
+succeed_task (OtaEngine      *self,
+              const TaskRow  *task,
+              gint64          now,
+              GError        **error)
+{
+  return run_update (self, "UPDATE tasks SET progress = 100, updated_at = ?2 WHERE id = ?1",
+                     task->id, now, error) &&
+         ota_rollout_set_task_status (self, task->id, OTA_TASK_STATUS_SUCCEEDED,
+                                      OTA_TASK_REASON_NONE, now, error);
 }
 
 /* R-E2: the version a device runs for a module. */
@@ -466,22 +496,21 @@ apply_version (OtaEngine             *self,
       !read_task (self, device_id, module, event->version, &task, &found, error))
     return FALSE;
 
-  if (found && task.is_target)
+  if (found)
     {
-      /* R-S5: the new version is success, from any unfinished status. */
-      if (!set_current_version (self, task.id, task.batch_id, event->version, TRUE, now, error) ||
-          !ota_rollout_set_task_status (self, task.id, OTA_TASK_STATUS_SUCCEEDED,
-                                        OTA_TASK_REASON_NONE, now, error))
+      if (!note_version (self, &task, event->version, now, error))
         return FALSE;
-    }
-  else if (found)
-    {
-      if (!set_current_version (self, task.id, task.batch_id, event->version, FALSE, now, error))
+
+      /* R-S5: the new version after progress 100 of this try is success. On its own it
+       * only waits for progress 100 (it starts no timeout: a pushed task stays pushed). */
+      if (task.is_target && task.reported_100 &&
+          !succeed_task (self, &task, now, error))
         return FALSE;
 
       /* R-S6: neither where it came from nor where it should go. While a retry is
        * pending the failure was already counted; the next try may fail again. */
-      if (task.status == OTA_TASK_STATUS_UPGRADING && !task.needs_push && !task.is_source &&
+      if (!task.is_target && task.status == OTA_TASK_STATUS_UPGRADING && !task.needs_push &&
+          !task.is_source &&
           !fail_task (self, &task, OTA_TASK_REASON_UNEXPECTED_VERSION, 0, NULL, now, error))
         return FALSE;
     }
@@ -517,32 +546,38 @@ apply_progress (OtaEngine             *self,
 
   if (event->step < 0)
     {
+      g_autofree char *detail = NULL;
+
       /* A retry already answers an earlier failure of this try. */
       if (task.needs_push)
         return TRUE;
+      detail = clip_description (event->description);
       return fail_task (self, &task, reason_for_step (event->step), event->step,
-                        event->description, now, error);
+                        detail, now, error);
     }
 
-  /* A device repeats itself (reconnects, resends): nothing new. */
-  if (!task.needs_push && task.status == OTA_TASK_STATUS_UPGRADING && task.progress == (guint) event->step)
+  /* A device repeats itself (reconnects, resends): nothing new. The first report of a
+   * try is news even when it repeats the step the last try ended on. */
+  if (!task.needs_push && task.timing && task.status == OTA_TASK_STATUS_UPGRADING &&
+      task.progress == (guint) event->step && (event->step < 100 || task.reported_100))
     return TRUE;
 
-  /* R-S4. Progress 100 is not success yet (R-S5): only the new version is. */
+  /* R-S4. Progress 100 alone is not success yet (R-S5): the new version must come too. */
   if (task.status == OTA_TASK_STATUS_PUSHED &&
       !ota_rollout_set_task_status (self, task.id, OTA_TASK_STATUS_UPGRADING,
                                     OTA_TASK_REASON_NONE, now, error))
     return FALSE;
 
-  /* The timeout counts from the first progress report (R-B14, R-V3); a device that
-   * works again drops a pending retry. Only the columns that change are named: each
-   * named column costs index updates, and this runs for every report of a fleet. */
+  /* The timeout counts from the first progress report (R-B14, R-V3), never earlier
+   * than a retry's notice set it (ota-rollout-push.c); a device that works again drops
+   * a pending retry. Only the columns that change are named: each named column costs
+   * index updates, and this runs for every report of a fleet. */
   if (!task.timing)
     sql = task.needs_push
           ? "UPDATE tasks SET progress = ?2, updated_at = ?3, needs_push = 0, queue_at = NULL, "
-            "first_progress_at = ?3, timeout_at = ?3 + ?4 WHERE id = ?1"
+            "first_progress_at = ?3, timeout_at = max(coalesce(timeout_at, 0), ?3 + ?4) WHERE id = ?1"
           : "UPDATE tasks SET progress = ?2, updated_at = ?3, "
-            "first_progress_at = ?3, timeout_at = ?3 + ?4 WHERE id = ?1";
+            "first_progress_at = ?3, timeout_at = max(coalesce(timeout_at, 0), ?3 + ?4) WHERE id = ?1";
   else
     sql = task.needs_push
           ? "UPDATE tasks SET progress = ?2, updated_at = ?3, needs_push = 0, queue_at = NULL "
@@ -562,7 +597,14 @@ apply_progress (OtaEngine             *self,
     return ota_store_set_error (store, error, "recording progress");
 
   ota_engine_mark_batch_changed (self, task.batch_id);
-  return TRUE;
+  if (event->step < 100 || task.reported_100)
+    return TRUE;
+
+  /* R-S5: progress 100 is noted; after the firmware's version it is success. */
+  if (!run_update (self, "UPDATE tasks SET reported_100 = 1, updated_at = ?2 WHERE id = ?1",
+                   task.id, now, error))
+    return FALSE;
+  return !task.reported_target || succeed_task (self, &task, now, error);
 }
 
 /* R-E5: the user's app answers a task waiting in pending-confirm. */
@@ -676,13 +718,82 @@ ota_engine_apply_device_event (OtaEngine             *self,
   return TRUE;
 }
 
+/* SAVEPOINT, RELEASE or ROLLBACK TO of one event, as a cached statement: a group runs
+ * three of them per event. */
+static gboolean
+run_savepoint (OtaStore    *store,
+               const char  *sql,
+               GError     **error)
+{
+  g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "applying a device event");
+  return TRUE;
+}
+
+/* A failure of the store itself (I/O, a full disk, a lock) rather than of one event: a
+ * constraint the event's data broke is the event's alone. */
+static gboolean
+is_store_failure (OtaStore     *store,
+                  const GError *error)
+{
+  return g_error_matches (error, OTA_ERROR, OTA_ERROR_STORE) &&
+         (ota_store_get_last_error (store) & 0xff) != SQLITE_CONSTRAINT;
+}
+
+/* Applies one checked event in its own savepoint. *rejected is set when the event could
+ * not be applied and was undone alone; FALSE only when the store failed. */
+static gboolean
+apply_in_savepoint (OtaEngine             *self,
+                    const OtaDeviceEvent  *event,
+                    guint                  index,
+                    gint64                 now,
+                    gboolean              *rejected,
+                    GError               **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(GError) local_error = NULL;
+  gint64 device_id;
+
+  *rejected = FALSE;
+  if (lookup_device (self, event, &device_id, &local_error))
+    {
+      if (0 && !run_savepoint (store, "SAVEPOINT device_event", error))
+        return FALSE;
+
+      if (apply_checked (self, event, device_id, now, &local_error))
+        return TRUE || run_savepoint (store, "RELEASE device_event", error);
+
+      /* Undone alone (and the savepoint left), whatever else the group did; a failing
+       * store may have ended the whole transaction already, which the caller undoes. */
+      if (!is_store_failure (store, local_error) &&
+          (!run_savepoint (store, "ROLLBACK TO device_event", error) ||
+           !run_savepoint (store, "RELEASE device_event", error)))
+        return FALSE;
+    }
+
+  if (is_store_failure (store, local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_debug ("Device event %u refused: %s", index, local_error->message);
+  *rejected = TRUE;
+  return TRUE;
+}
+
 /**
  * ota_engine_apply_device_events:
  * @events: (array length=n_events): what devices said, in arrival order
- * @n_rejected: (out) (optional): how many were invalid and skipped
+ * @n_rejected: (out) (optional): how many were refused and skipped
  *
- * Applies many events in one transaction. Invalid events are skipped (and logged at
- * debug level); FALSE only when the store failed, and then none was applied.
+ * Applies many events in one transaction. An invalid event (see
+ * ota_engine_apply_device_event()), or one that cannot be applied, is skipped alone and
+ * counted (and logged at debug level): the others stand. FALSE with @error only when
+ * the store failed, and then none was applied.
  */
 gboolean
 ota_engine_apply_device_events (OtaEngine             *self,
@@ -691,6 +802,7 @@ ota_engine_apply_device_events (OtaEngine             *self,
                                 guint                 *n_rejected,
                                 GError               **error)
 {
+  g_autofree gboolean *valid = NULL;
   guint rejected = 0;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
@@ -701,6 +813,20 @@ ota_engine_apply_device_events (OtaEngine             *self,
 
   if (n_events == 0)
     return TRUE;
+
+  /* The checks that need no store, before the store is locked. */
+  valid = g_new (gboolean, n_events);
+  for (guint i = 0; i < n_events; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      valid[i] = check_event (&events[i], &local_error);
+      if (!valid[i])
+        {
+          g_debug ("Device event %u refused: %s", i, local_error->message);
+          rejected++;
+        }
+    }
 
   if (!ota_engine_run_due (self, error))
     return FALSE;
@@ -714,24 +840,14 @@ ota_engine_apply_device_events (OtaEngine             *self,
 
     for (guint i = 0; i < n_events; i++)
       {
-        g_autoptr(GError) local_error = NULL;
-        gint64 device_id;
+        gboolean refused;
 
-        if (!check_event (&events[i], &local_error) ||
-            !lookup_device (self, &events[i], &device_id, &local_error))
-          {
-            if (g_error_matches (local_error, OTA_ERROR, OTA_ERROR_STORE))
-              {
-                g_propagate_error (error, g_steal_pointer (&local_error));
-                return FALSE;
-              }
-            g_debug ("Device event %u refused: %s", i, local_error->message);
-            rejected++;
-            continue;
-          }
-
-        if (!apply_checked (self, &events[i], device_id, now, error))
+        if (!valid[i])
+          continue;
+        if (!apply_in_savepoint (self, &events[i], i, now, &refused, error))
           return FALSE;
+        if (refused)
+          rejected++;
       }
 
     if (!ota_transaction_commit (tx, error))

@@ -250,8 +250,9 @@ insert_sources (OtaStore    *store,
 }
 
 /* One transaction: rules again (the product or the names may have changed while the
- * file was hashed), publish the blob, sign, write. Returns the new id, 0 on failure. */
-static gint64
+ * file was hashed), publish the blob, sign, write. Returns the new firmware, read before
+ * the commit (once committed, the caller must get it), or NULL. */
+static OtaFirmware *
 record_firmware (OtaEngine              *self,
                  const OtaFirmwareSpec  *spec,
                  const char             *file_name,
@@ -263,19 +264,20 @@ record_firmware (OtaEngine              *self,
   g_autoptr(OtaTransaction) tx = NULL;
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
-  g_autofree char *private_pem = NULL;
+  g_autoptr(OtaSecret) private_pem = NULL;
   g_autofree char *signature = NULL;
+  g_autoptr(OtaFirmware) firmware = NULL;
   const char *type_nick = ota_enum_to_nick (OTA_TYPE_FIRMWARE_TYPE, spec->type);
   const char *sign_nick = ota_enum_to_nick (OTA_TYPE_SIGN_ALGORITHM, spec->sign_algorithm);
   gint64 id;
 
   tx = ota_transaction_begin (store, error);
   if (tx == NULL)
-    return 0;
+    return NULL;
 
   sources = ota_firmware_rules_check (self, spec, error);
   if (sources == NULL || !read_signing_key (self, spec->product_key, &private_pem, error))
-    return 0;
+    return NULL;
 
   if (private_pem != NULL)
     {
@@ -286,12 +288,12 @@ record_firmware (OtaEngine              *self,
 
       signature = ota_signer_sign (private_pem, data, length, error);
       if (signature == NULL)
-        return 0;
+        return NULL;
     }
 
   if (!ota_blob_upload_publish (upload, blob_created, error) ||
       !ota_engine_ensure_module (self, spec->product_key, ota_firmware_spec_get_module (spec), error))
-    return 0;
+    return NULL;
 
   stmt = ota_store_prepare (store,
                             "INSERT INTO firmwares (product_key, name, type, version, module, "
@@ -300,7 +302,7 @@ record_firmware (OtaEngine              *self,
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unverified', ?)",
                             error);
   if (stmt == NULL)
-    return 0;
+    return NULL;
 
   sqlite3_bind_text (stmt, 1, spec->product_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, spec->name, -1, SQLITE_STATIC);
@@ -319,7 +321,7 @@ record_firmware (OtaEngine              *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       ota_store_set_error (store, error, "adding a firmware");
-      return 0;
+      return NULL;
     }
   id = sqlite3_last_insert_rowid (ota_store_get_db (store));
 
@@ -336,11 +338,14 @@ record_firmware (OtaEngine              *self,
                                                ota_blob_upload_get_size (upload),
                                                ota_blob_upload_get_digest (upload),
                                                signature != NULL),
-                         error) ||
-      !ota_transaction_commit (tx, error))
-    return 0;
+                         error))
+    return NULL;
 
-  return id;
+  firmware = ota_engine_lookup_firmware (self, id, error);
+  if (firmware == NULL || !ota_transaction_commit (tx, error))
+    return NULL;
+
+  return g_steal_pointer (&firmware);
 }
 
 /* After a failed record: a blob published for it alone goes again. */
@@ -411,10 +416,12 @@ ota_engine_add_firmware (OtaEngine              *self,
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(OtaBlobUpload) upload = NULL;
   g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(OtaFirmware) firmware = NULL;
+  g_autofree char *nfc_name = NULL;
+  OtaFirmwareSpec normalized;
   GError *local_error = NULL;
   const char *file_name;
   gboolean blob_created = FALSE;
-  gint64 id;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
@@ -422,6 +429,8 @@ ota_engine_add_firmware (OtaEngine              *self,
 
   store = ota_engine_get_store (self);
 
+  /* R-F2: checked, compared and kept in NFC. */
+  spec = ota_firmware_spec_normalize (spec, &normalized, &nfc_name);
   if (!ota_engine_check_firmware_spec (self, spec, error))
     return NULL;
 
@@ -460,15 +469,15 @@ ota_engine_add_firmware (OtaEngine              *self,
    * rely on a blob between its publication and its removal. */
   locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
 
-  id = record_firmware (self, spec, file_name, upload, &blob_created, error);
-  if (id == 0)
+  firmware = record_firmware (self, spec, file_name, upload, &blob_created, error);
+  if (firmware == NULL)
     {
       if (blob_created)
         remove_blob_if_unreferenced (self, ota_blob_upload_get_sha256 (upload));
       return NULL;
     }
 
-  return ota_engine_lookup_firmware (self, id, error);
+  return g_steal_pointer (&firmware);
 }
 
 /* ---- Async ---------------------------------------------------------------- */

@@ -15,8 +15,9 @@ gboolean ota_engine_audit (OtaEngine   *self,
 
 gint64   ota_engine_now   (OtaEngine   *self);
 
-/* (nullable) (transfer none): where notices go. */
-OtaDeviceLink *ota_engine_get_device_link (OtaEngine *self);
+/* (nullable) (transfer full): where notices go. A reference: the main thread may set
+ * another link while a worker thread's due pass sends through this one. */
+OtaDeviceLink *ota_engine_dup_device_link (OtaEngine *self);
 
 /* A product read inside a held lock (no locking of its own). */
 OtaProduct *ota_engine_lookup_product (OtaEngine   *self,

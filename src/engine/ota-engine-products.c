@@ -158,6 +158,7 @@ ota_engine_add_product (OtaEngine             *self,
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(OtaTransaction) tx = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
+  g_autoptr(OtaProduct) product = NULL;
   g_autofree char *key = NULL;
   gboolean exists = FALSE;
 
@@ -242,11 +243,15 @@ ota_engine_add_product (OtaEngine             *self,
                                                ota_enum_to_nick (OTA_TYPE_NETWORK_TYPE, spec->network_type),
                                                spec->alios_things, spec->android_sdk),
                          error) ||
-      !ota_engine_ensure_module (self, key, "default", error) ||
-      !ota_transaction_commit (tx, error))
+      !ota_engine_ensure_module (self, key, "default", error))
     return NULL;
 
-  return ota_engine_lookup_product (self, key, error);
+  /* Read before the commit: once it is committed, the caller must get it. */
+  product = ota_engine_lookup_product (self, key, error);
+  if (product == NULL || !ota_transaction_commit (tx, error))
+    return NULL;
+
+  return g_steal_pointer (&product);
 }
 
 /**
@@ -269,7 +274,7 @@ ota_engine_set_secure_upgrade (OtaEngine   *self,
   g_autoptr(OtaProduct) product = NULL;
   g_autoptr(OtaTransaction) tx = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
-  g_autofree char *private_pem = NULL;
+  g_autoptr(OtaSecret) private_pem = NULL;
   g_autofree char *public_pem = NULL;
   gboolean make_keys;
 
@@ -321,11 +326,16 @@ ota_engine_set_secure_upgrade (OtaEngine   *self,
 
   if (!ota_engine_audit (self, "product.secure-upgrade",
                          g_variant_new_parsed ("{'key': <%s>, 'enabled': <%b>}", key, enabled),
-                         error) ||
-      !ota_transaction_commit (tx, error))
+                         error))
     return NULL;
 
-  return ota_engine_lookup_product (self, key, error);
+  /* Read before the commit: once it is committed, the caller must get it. */
+  g_clear_object (&product);
+  product = ota_engine_lookup_product (self, key, error);
+  if (product == NULL || !ota_transaction_commit (tx, error))
+    return NULL;
+
+  return g_steal_pointer (&product);
 }
 
 char *

@@ -16,12 +16,15 @@ struct _OtaEngine
   OtaStore      *store;
   OtaClock      *clock;
   char          *actor;
-  OtaDeviceLink *device_link;
+  GMutex         link_lock;       /* guards device_link: set on the main thread, used by */
+  OtaDeviceLink *device_link;     /* whichever thread runs a due pass */
 
   GMainContext  *context;         /* where change signals are emitted */
   GMutex         dirty_lock;
   GHashTable    *dirty_batches;   /* batch ids (gint64 *) changed since the last emission */
   GSource       *notify_source;
+
+  guint          enrol_chunk;     /* devices per enrolment chunk of a large batch */
 };
 
 G_DEFINE_FINAL_TYPE (OtaEngine, ota_engine, G_TYPE_OBJECT)
@@ -43,7 +46,7 @@ ota_engine_dispose (GObject *object)
       g_source_destroy (self->notify_source);
       g_clear_pointer (&self->notify_source, g_source_unref);
     }
-  g_clear_object (&self->device_link);
+  ota_engine_set_device_link (self, NULL);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
 
@@ -58,6 +61,7 @@ ota_engine_finalize (GObject *object)
   g_free (self->actor);
   g_hash_table_unref (self->dirty_batches);
   g_mutex_clear (&self->dirty_lock);
+  g_mutex_clear (&self->link_lock);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (ota_engine_parent_class)->finalize (object);
@@ -92,7 +96,9 @@ ota_engine_init (OtaEngine *self)
   self->actor = g_strdup (g_get_user_name ());
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->dirty_lock);
+  g_mutex_init (&self->link_lock);
   self->dirty_batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->enrol_chunk = OTA_ENROL_CHUNK_DEFAULT;
 }
 
 static gboolean
@@ -143,13 +149,27 @@ ota_engine_set_device_link (OtaEngine     *self,
   g_return_if_fail (OTA_IS_ENGINE (self));
   g_return_if_fail (link == NULL || OTA_IS_DEVICE_LINK (link));
 
-  g_set_object (&self->device_link, link);
+  /* The old link is released outside the lock: its last unref may do anything. */
+  {
+    g_autoptr(OtaDeviceLink) old = NULL;
+
+    g_mutex_lock (&self->link_lock);
+    old = g_steal_pointer (&self->device_link);
+    self->device_link = link != NULL ? g_object_ref (link) : NULL;
+    g_mutex_unlock (&self->link_lock);
+  }
 }
 
 OtaDeviceLink *
-ota_engine_get_device_link (OtaEngine *self)
+ota_engine_dup_device_link (OtaEngine *self)
 {
-  return self->device_link;
+  OtaDeviceLink *link;
+
+  g_mutex_lock (&self->link_lock);
+  link = self->device_link != NULL ? g_object_ref (self->device_link) : NULL;
+  g_mutex_unlock (&self->link_lock);
+
+  return link;
 }
 
 /**
@@ -287,4 +307,20 @@ ota_engine_ensure_module (OtaEngine   *self,
     return ota_store_set_error (self->store, error, "saving a module");
 
   return TRUE;
+}
+
+guint
+ota_engine_get_enrol_chunk (OtaEngine *self)
+{
+  g_return_val_if_fail (OTA_IS_ENGINE (self), OTA_ENROL_CHUNK_DEFAULT);
+  return self->enrol_chunk;
+}
+
+void
+ota_engine_set_enrol_chunk (OtaEngine *self,
+                            guint      n_devices)
+{
+  g_return_if_fail (OTA_IS_ENGINE (self));
+  g_return_if_fail (n_devices > 0);
+  self->enrol_chunk = n_devices;
 }

@@ -14,6 +14,21 @@ ota_firmware_spec_get_module (const OtaFirmwareSpec *spec)
   return spec->module != NULL ? spec->module : "default";
 }
 
+const OtaFirmwareSpec *
+ota_firmware_spec_normalize (const OtaFirmwareSpec  *spec,
+                             OtaFirmwareSpec        *copy,
+                             char                  **name_out)
+{
+  /* Not text at all: the name rule refuses it as it is. */
+  if (spec->name == NULL || !g_utf8_validate (spec->name, -1, NULL))
+    return spec;
+
+  *name_out = g_utf8_normalize (spec->name, -1, G_NORMALIZE_NFC);
+  *copy = *spec;
+  copy->name = *name_out;
+  return copy;
+}
+
 /* R-F5: the source versions without duplicates, in the order given, NULL-terminated. */
 static GPtrArray *
 check_source_versions (const OtaFirmwareSpec  *spec,
@@ -194,10 +209,13 @@ ota_engine_check_firmware_spec (OtaEngine              *self,
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) sources = NULL;
+  g_autofree char *nfc_name = NULL;
+  OtaFirmwareSpec normalized;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (spec != NULL, FALSE);
 
+  spec = ota_firmware_spec_normalize (spec, &normalized, &nfc_name);
   locker = g_rec_mutex_locker_new (ota_store_get_lock (ota_engine_get_store (self)));
   sources = ota_firmware_rules_check (self, spec, error);
   return sources != NULL;

@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 /* The module a spec names, "default" when it names none (R-F6). */
 const char *ota_firmware_spec_get_module (const OtaFirmwareSpec  *spec);
 
+/* R-F2: @spec with its name in Unicode NFC, the form names are checked and stored in
+ * (decomposed kana, as some input methods type them, are the same name). Returns @spec
+ * itself when there is nothing to normalise, else @copy, whose name @name_out owns. */
+const OtaFirmwareSpec *ota_firmware_spec_normalize (const OtaFirmwareSpec  *spec,
+                                                    OtaFirmwareSpec        *copy,
+                                                    char                  **name_out);
+
 /* R-F1..R-F7, R-F9 and the name's uniqueness in its product, against the store as it is
  * now; call with the store's lock held. Returns the source versions without duplicates,
  * in the order given, NULL-terminated (R-F5). */

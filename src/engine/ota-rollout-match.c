@@ -1,12 +1,16 @@
 /* ota-rollout-match.c — which devices a batch upgrades, and giving them tasks (R-B2, R-B5,
  * R-B7..R-B11, R-B15, R-B16)
  *
- * A batch over a million devices must be created in well under two seconds, so matching is
- * set-based: the few devices that already have an unfinished task (R-B15) are enrolled one
- * by one first, then one INSERT … SELECT gives every other match its task and the batch
- * counter moves once by the number of rows. INSERT OR IGNORE lets the unique indexes on
- * tasks skip devices that have a task in the batch already (and, as a safety net, devices
- * with an unfinished task), so the SELECT never reads the tasks table it writes to.
+ * Matching is set-based and walks the devices in id order, reading each one's version by
+ * the key of device_versions, over a range of device ids: batch creation enrols a first
+ * range at once and the due pass the rest, a range per transaction
+ * (ota-rollout-enrol.c). Within a range the few devices that already have an unfinished
+ * task (R-B15) are enrolled one by one first, then one INSERT … SELECT gives every other
+ * match its task and the batch counter moves once by the number of rows. ON CONFLICT DO
+ * NOTHING lets the unique indexes on tasks skip devices that have a task in the batch
+ * already (and, as a safety net, devices with an unfinished task), so the SELECT never
+ * reads the tasks table it writes to; unlike INSERT OR IGNORE it still fails on a
+ * NOT NULL or CHECK violation instead of dropping the row silently.
  */
 #include "ota-enum-types.h"
 #include "ota-rollout-private.h"
@@ -24,7 +28,20 @@ enum {
   P_PUSH,
   P_REASON,
   P_NOW,
+  P_AFTER,
+  P_UPTO,
+  P_CUTOFF,
 };
+
+/* What a matching statement adds to the batch's own conditions. */
+typedef enum {
+  MATCH_RANGE  = 1 << 0,   /* device ids in (?P_AFTER, ?P_UPTO] */
+  MATCH_GRAY   = 1 << 1,   /* gray: within the cutoff (R-B10) */
+  MATCH_DEVICE = 1 << 2,   /* only device ?P_DEVICE */
+} MatchFlags;
+
+/* R-B10's deterministic spread order; the same expression orders and cuts. */
+#define SPREAD_SQL(id) "((" id " * 2654435761) % 4294967296)"
 
 typedef struct {
   gint64            id;
@@ -37,6 +54,7 @@ typedef struct {
   gboolean          only_new_reports;
   gint64            schedule_start;
   gint64            created_at;
+  gint64            gray_cutoff;   /* gray: the last device in the spread order; 0: none */
   char             *product_key;
   char             *module;
 } BatchInfo;
@@ -61,7 +79,8 @@ read_batch_info (OtaEngine  *self,
     ota_store_prepare (store,
                        "SELECT b.strategy, b.scope, coalesce(b.gray_percent, 0), b.app_confirm, "
                        "b.overwrite, b.only_new_reports, coalesce(b.schedule_start, 0), "
-                       "b.created_at, b.firmware_id, f.product_key, f.module "
+                       "b.created_at, b.firmware_id, f.product_key, f.module, "
+                       "coalesce(b.enrol_gray_cutoff, 0) "
                        "FROM batches b JOIN firmwares f ON f.id = b.firmware_id WHERE b.id = ?",
                        error);
   int strategy = 0, scope = 0;
@@ -87,18 +106,20 @@ read_batch_info (OtaEngine  *self,
   info->firmware_id = sqlite3_column_int64 (stmt, 8);
   info->product_key = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
   info->module = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  info->gray_cutoff = sqlite3_column_int64 (stmt, 11);
   return TRUE;
 }
 
 /* The conditions a device `d` with its version row `v` for the firmware's module must
- * meet to match the batch; @single_device adds "d.id = ?P_DEVICE". */
+ * meet to match the batch, and what @flags add. */
 static void
 append_match_filter (GString         *sql,
                      const BatchInfo *info,
-                     gboolean         single_device)
+                     MatchFlags       flags)
 {
+  /* "+d.product_key": walk the devices by id, never by the (product, name) index. */
   g_string_append (sql,
-                   " v.module = ?4 AND d.product_key = ?3"
+                   " v.device_id = d.id AND v.module = ?4 AND +d.product_key = ?3"
                    " AND v.version IN (SELECT version FROM batch_sources WHERE batch_id = ?1)"
                    /* R-B2: never the firmware's verification devices */
                    " AND d.id NOT IN (SELECT bt.device_id FROM batch_targets bt"
@@ -121,34 +142,45 @@ append_match_filter (GString         *sql,
       break;
     }
 
-  /* R-B16: only versions reported after the batch was created. */
+  /* R-B16: only versions reported after the batch was created. One device is matched
+   * right after its own report was stored, which is after the creation even within the
+   * same microsecond. Matching many (the creation itself, its enrolment chunks, an
+   * import) cannot tell a report at the creation's very time from before it, so it
+   * takes only later ones. */
   if (info->only_new_reports)
-    g_string_append (sql, " AND v.reported_at > ?5");
+    g_string_append (sql, (flags & MATCH_DEVICE) ? " AND v.reported_at >= ?5" : " AND v.reported_at > ?5");
 
-  if (single_device)
+  if (flags & MATCH_RANGE)
+    g_string_append (sql, " AND d.id > ?12 AND d.id <= ?13");
+  /* R-B10: the devices up to the cutoff in the spread order (ids break ties). */
+  if ((flags & MATCH_GRAY) && info->scope == OTA_BATCH_SCOPE_GRAY)
+    g_string_append (sql, " AND (" SPREAD_SQL ("d.id") ", d.id) <= (" SPREAD_SQL ("?14") ", ?14)");
+  if (flags & MATCH_DEVICE)
     g_string_append (sql, " AND d.id = ?6");
 }
 
-/* SELECT id, version, online, name of the matching devices; gray: the first LIMIT ?7 of them in
- * the deterministic spread order (R-B10). */
+/* SELECT @columns FROM the matching devices, walked in id order. */
 static char *
-candidates_sql (const BatchInfo *info,
-                gboolean         limited)
+match_sql (const BatchInfo *info,
+           const char      *columns,
+           MatchFlags       flags,
+           const char      *tail)
 {
-  GString *sql = g_string_new ("SELECT d.id AS id, v.version AS version, d.online AS online, "
-                               "d.name AS name "
-                               "FROM device_versions v JOIN devices d ON d.id = v.device_id WHERE");
+  GString *sql = g_string_new (NULL);
 
-  append_match_filter (sql, info, FALSE);
-  if (limited)
-    g_string_append (sql, " ORDER BY (d.id * 2654435761) % 4294967296, d.id LIMIT ?7");
+  g_string_printf (sql, "SELECT %s FROM devices d CROSS JOIN device_versions v WHERE", columns);
+  append_match_filter (sql, info, flags);
+  if (tail != NULL)
+    g_string_append (sql, tail);
 
   return g_string_free (sql, FALSE);
 }
 
 static void
 bind_batch (sqlite3_stmt    *stmt,
-            const BatchInfo *info)
+            const BatchInfo *info,
+            gint64           after,
+            gint64           upto)
 {
   /* Statements use a subset of the parameters; binding an unused one is harmless. */
   sqlite3_bind_int64 (stmt, P_BATCH, info->id);
@@ -156,30 +188,194 @@ bind_batch (sqlite3_stmt    *stmt,
   sqlite3_bind_text (stmt, P_PRODUCT, info->product_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, P_MODULE, info->module, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, P_CREATED_AT, info->created_at);
+  sqlite3_bind_int64 (stmt, P_AFTER, after);
+  sqlite3_bind_int64 (stmt, P_UPTO, upto);
+  sqlite3_bind_int64 (stmt, P_CUTOFF, info->gray_cutoff);
 }
 
-/* R-B10: floor(n · p / 100) of the n matching devices, at least one (none of none). */
+typedef struct {
+  gint64 spread;
+  gint64 id;
+} Spread;
+
+static inline gboolean
+spread_less (const Spread *a,
+             const Spread *b)
+{
+  return a->spread < b->spread || (a->spread == b->spread && a->id < b->id);
+}
+
+/* Moves the @k-th smallest (0-based) of @v into v[k] (Hoare's selection): linear on
+ * average, where sorting a million devices in SQL took seconds. */
+static void
+select_nth (Spread *v,
+            gsize   n,
+            gsize   k)
+{
+  gsize lo = 0, hi = n - 1;
+
+  while (lo < hi)
+    {
+      Spread pivot = v[lo + (hi - lo) / 2];
+      gsize i = lo, j = hi;
+
+      while (i <= j)
+        {
+          while (spread_less (&v[i], &pivot))
+            i++;
+          while (spread_less (&pivot, &v[j]))
+            j--;
+          if (i <= j)
+            {
+              Spread t = v[i];
+
+              v[i] = v[j];
+              v[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+}
+
+/* R-B10: floor(n · p / 100) of the n devices up to @upto that match now, at least one
+ * (none of none), first in the spread order: *cutoff is the last of them (0: none). */
 static gboolean
-gray_limit (OtaEngine        *self,
-            const BatchInfo  *info,
-            gint64           *limit,
-            GError          **error)
+find_gray_cutoff (OtaEngine        *self,
+                  const BatchInfo  *info,
+                  gint64            upto,
+                  gint64           *cutoff,
+                  guint64          *n_gray,
+                  GError          **error)
 {
   OtaStore *store = ota_engine_get_store (self);
-  g_autofree char *inner = candidates_sql (info, FALSE);
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s)", inner);
+  g_autofree char *sql = match_sql (info, "d.id, " SPREAD_SQL ("d.id"), MATCH_RANGE, NULL);
   g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
-  gint64 n;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Spread));
+  guint64 limit;
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, info);
+  bind_batch (stmt, info, 0, upto);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Spread s = { .id = sqlite3_column_int64 (stmt, 0), .spread = sqlite3_column_int64 (stmt, 1) };
+
+      g_array_append_val (all, s);
+    }
+  if (rc != SQLITE_DONE)
+    return ota_store_set_error (store, error, "matching devices");
+
+  limit = all->len == 0 ? 0 : MAX (1, (guint64) all->len * info->gray_percent / 100);
+  *n_gray = limit;
+  *cutoff = 0;
+  if (limit > 0)
+    {
+      select_nth ((Spread *) all->data, all->len, limit - 1);
+      *cutoff = g_array_index (all, Spread, limit - 1).id;
+    }
+  return TRUE;
+}
+
+gboolean
+ota_rollout_fix_gray_cutoff (OtaEngine  *self,
+                             gint64      batch_id,
+                             gint64      upto,
+                             guint64    *n_gray,
+                             GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_auto(BatchInfo) info = { 0 };
+  g_autoptr(OtaCachedStmt) stmt = NULL;
+  gint64 cutoff;
+
+  if (!read_batch_info (self, batch_id, &info, error) ||
+      !find_gray_cutoff (self, &info, upto, &cutoff, n_gray, error))
+    return FALSE;
+
+  stmt = ota_store_prepare (store, "UPDATE batches SET enrol_gray_cutoff = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, cutoff);
+  sqlite3_bind_int64 (stmt, 2, batch_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "saving a gray cutoff");
+
+  return TRUE;
+}
+
+gboolean
+ota_rollout_find_nth_match (OtaEngine  *self,
+                            gint64      batch_id,
+                            gint64      after,
+                            gint64      upto,
+                            guint       n,
+                            gint64     *device_id,
+                            GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_auto(BatchInfo) info = { 0 };
+  g_autofree char *sql = NULL;
+  g_autoptr(OtaCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (n > 0, FALSE);
+
+  if (!read_batch_info (self, batch_id, &info, error))
+    return FALSE;
+
+  sql = match_sql (&info, "d.id", MATCH_RANGE | MATCH_GRAY, " ORDER BY d.id LIMIT 1 OFFSET ?7");
+  stmt = ota_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_batch (stmt, &info, after, upto);
+  sqlite3_bind_int64 (stmt, P_LIMIT, n - 1);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ota_store_set_error (store, error, "matching devices");
+
+  *device_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+gboolean
+ota_rollout_count_matches (OtaEngine  *self,
+                           gint64      batch_id,
+                           gint64      after,
+                           gint64      upto,
+                           guint64    *n,
+                           GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_auto(BatchInfo) info = { 0 };
+  g_autofree char *sql = NULL;
+  g_autoptr(OtaCachedStmt) stmt = NULL;
+
+  if (!read_batch_info (self, batch_id, &info, error))
+    return FALSE;
+
+  sql = match_sql (&info, "count(*)", MATCH_RANGE | MATCH_GRAY, NULL);
+  stmt = ota_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_batch (stmt, &info, after, upto);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return ota_store_set_error (store, error, "counting matching devices");
 
-  n = sqlite3_column_int64 (stmt, 0);
-  *limit = n == 0 ? 0 : MAX (1, n * info->gray_percent / 100);
+  *n = (guint64) sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
 
@@ -196,13 +392,14 @@ busy_clear (gpointer data)
   g_free (((Busy *) data)->version);
 }
 
-/* The matching devices that have an unfinished task (in another batch): R-B15 decides
- * about them one by one. Without a gray limit this starts from the unfinished tasks,
- * which are usually far fewer than the devices. */
+/* The matching devices in (@after, @upto] that have an unfinished task in another batch:
+ * R-B15 decides about them one by one. This starts from the unfinished tasks (a partial
+ * index on the device id), which are usually far fewer than the devices. */
 static GArray *
 list_busy (OtaEngine        *self,
            const BatchInfo  *info,
-           gint64            limit,
+           gint64            after,
+           gint64            upto,
            GError          **error)
 {
   OtaStore *store = ota_engine_get_store (self);
@@ -213,34 +410,21 @@ list_busy (OtaEngine        *self,
 
   g_array_set_clear_func (busy, busy_clear);
 
-  if (info->scope == OTA_BATCH_SCOPE_GRAY)
-    {
-      g_autofree char *inner = candidates_sql (info, TRUE);
-
-      g_string_printf (sql, "SELECT c.id, c.version, c.online, t.status FROM (%s) c "
-                            "JOIN tasks t ON t.device_id = c.id AND t.status IN "
-                            OTA_TASK_UNFINISHED_SQL " ORDER BY c.id", inner);
-    }
-  else
-    {
-      /* CROSS JOIN keeps this order: walk the unfinished tasks (a partial index), never
-       * the million version rows. */
-      g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
-                            "CROSS JOIN devices d CROSS JOIN device_versions v "
-                            "WHERE d.id = t.device_id AND v.device_id = t.device_id "
-                            "AND t.status IN " OTA_TASK_UNFINISHED_SQL " AND");
-      append_match_filter (sql, info, FALSE);
-      /* A device already in this batch (a dynamic one matching again) is not busy. */
-      g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
-                            "AND x.device_id = d.id) ORDER BY d.id");
-    }
+  /* CROSS JOIN keeps this order: walk the unfinished tasks, never the million devices. */
+  g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
+                        "CROSS JOIN devices d CROSS JOIN device_versions v "
+                        "WHERE t.status IN " OTA_TASK_UNFINISHED_SQL
+                        " AND t.device_id > ?12 AND t.device_id <= ?13 AND d.id = t.device_id AND");
+  append_match_filter (sql, info, MATCH_RANGE | MATCH_GRAY);
+  /* A device already in this batch (a dynamic one matching again) is not busy. */
+  g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
+                        "AND x.device_id = d.id) ORDER BY d.id");
 
   stmt = ota_store_prepare (store, sql->str, error);
   if (stmt == NULL)
     return NULL;
 
-  bind_batch (stmt, info);
-  sqlite3_bind_int64 (stmt, P_LIMIT, limit);
+  bind_batch (stmt, info, after, upto);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Busy b = {
@@ -390,16 +574,19 @@ add_to_count (OtaEngine      *self,
   return TRUE;
 }
 
-/* Every match without a task yet gets one, in one statement. */
+/* Every match in (@after, @upto] without a task yet gets one, in one statement. */
 static gboolean
 insert_matches (OtaEngine        *self,
                 const BatchInfo  *info,
-                gint64            limit,
+                gint64            after,
+                gint64            upto,
                 gint64            now,
+                guint64          *n_tasks,
                 GError          **error)
 {
   OtaStore *store = ota_engine_get_store (self);
-  g_autofree char *inner = candidates_sql (info, info->scope == OTA_BATCH_SCOPE_GRAY);
+  g_autofree char *inner = match_sql (info, "d.id AS id, v.version AS version, d.online AS online, "
+                                      "d.name AS name", MATCH_RANGE | MATCH_GRAY, NULL);
   g_autofree char *sql = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
   OtaTaskStatus status;
@@ -410,21 +597,20 @@ insert_matches (OtaEngine        *self,
   /* The same first status as ota_rollout_enroll_device() and ota_rollout_queue_push():
    * in the push flow an online device is queued now, an offline one waits. The device
    * name is given so the per-row trigger that would copy it has nothing to do. */
-  sql = g_strdup_printf ("INSERT OR IGNORE INTO tasks (batch_id, device_id, status, reason, "
+  sql = g_strdup_printf ("INSERT INTO tasks (batch_id, device_id, status, reason, "
                          "source_version, current_version, needs_push, queue_at, created_at, "
                          "updated_at, device_name) "
                          "SELECT ?1, c.id, ?8, CASE WHEN ?9 THEN CASE WHEN c.online "
                          "THEN 'rate-limited' ELSE 'offline' END ELSE ?10 END, "
                          "c.version, c.version, ?9, CASE WHEN ?9 AND c.online THEN ?11 END, ?11, ?11, c.name "
-                         "FROM (%s) c",
+                         "FROM (%s) c WHERE true ON CONFLICT DO NOTHING",
                          inner);
   stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
   first_status (info, now, &status, &reason, &push);
-  bind_batch (stmt, info);
-  sqlite3_bind_int64 (stmt, P_LIMIT, limit);
+  bind_batch (stmt, info, after, upto);
   sqlite3_bind_text (stmt, P_STATUS, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, P_PUSH, push ? 1 : 0);
   sqlite3_bind_text (stmt, P_REASON, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
@@ -435,6 +621,7 @@ insert_matches (OtaEngine        *self,
 
   n = sqlite3_changes64 (ota_store_get_db (store));
   g_debug ("Batch %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " tasks in one statement", info->id, n);
+  *n_tasks += (guint64) n;
 
   return n == 0 || add_to_count (self, info->id, status, n, error);
 }
@@ -442,19 +629,19 @@ insert_matches (OtaEngine        *self,
 static gboolean
 match_with_info (OtaEngine        *self,
                  const BatchInfo  *info,
+                 gint64            after,
+                 gint64            upto,
                  gint64            now,
+                 guint64          *n_tasks,
                  GError          **error)
 {
   g_autoptr(GArray) busy = NULL;
-  gint64 limit = -1;
 
-  if (info->scope == OTA_BATCH_SCOPE_GRAY && !gray_limit (self, info, &limit, error))
-    return FALSE;
-
-  busy = list_busy (self, info, limit, error);
+  busy = list_busy (self, info, after, upto, error);
   if (busy == NULL)
     return FALSE;
 
+  /* Each busy device gets exactly one task here (new, conflict, or after an overwrite). */
   for (guint i = 0; i < busy->len; i++)
     {
       Busy *b = &g_array_index (busy, Busy, i);
@@ -462,8 +649,30 @@ match_with_info (OtaEngine        *self,
       if (!enroll_with_info (self, info, b->device_id, b->version, now, error))
         return FALSE;
     }
+  *n_tasks += busy->len;
 
-  return insert_matches (self, info, limit, now, error);
+  return insert_matches (self, info, after, upto, now, n_tasks, error);
+}
+
+gboolean
+ota_rollout_match_range (OtaEngine  *self,
+                         gint64      batch_id,
+                         gint64      after,
+                         gint64      upto,
+                         gint64      now,
+                         guint64    *n_tasks,
+                         GError    **error)
+{
+  g_auto(BatchInfo) info = { 0 };
+  guint64 n = 0;
+
+  if (!read_batch_info (self, batch_id, &info, error) ||
+      !match_with_info (self, &info, after, upto, now, &n, error))
+    return FALSE;
+
+  if (n_tasks != NULL)
+    *n_tasks = n;
+  return TRUE;
 }
 
 gboolean
@@ -473,9 +682,18 @@ ota_rollout_match_batch (OtaEngine  *self,
                          GError    **error)
 {
   g_auto(BatchInfo) info = { 0 };
+  guint64 n_gray, n_tasks = 0;
 
-  return read_batch_info (self, batch_id, &info, error) &&
-         match_with_info (self, &info, now, error);
+  if (!read_batch_info (self, batch_id, &info, error))
+    return FALSE;
+
+  /* The gray share of the devices that match now (R-B10), whoever has a task already. */
+  if (info.scope == OTA_BATCH_SCOPE_GRAY &&
+      (!ota_rollout_fix_gray_cutoff (self, batch_id, OTA_DEVICE_ID_MAX, &n_gray, error) ||
+       !read_batch_info (self, batch_id, &info, error)))
+    return FALSE;
+
+  return match_with_info (self, &info, 0, OTA_DEVICE_ID_MAX, now, &n_tasks, error);
 }
 
 gboolean
@@ -489,23 +707,22 @@ ota_rollout_forecast_matches (OtaEngine         *self,
   g_auto(BatchInfo) info = { 0 };
   g_autoptr(GArray) busy = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
-  g_autofree char *inner = NULL;
   g_autofree char *sql = NULL;
-  gint64 limit = -1;
-  guint64 busy_online_conflicts = 0;
+  guint64 busy_online_conflicts = 0, n_gray;
 
+  /* The batch row is never committed: a cutoff saved on it goes with it. */
   if (!read_batch_info (self, batch_id, &info, error) ||
-      (info.scope == OTA_BATCH_SCOPE_GRAY && !gray_limit (self, &info, &limit, error)))
+      (info.scope == OTA_BATCH_SCOPE_GRAY &&
+       (!ota_rollout_fix_gray_cutoff (self, batch_id, OTA_DEVICE_ID_MAX, &n_gray, error) ||
+        !read_batch_info (self, batch_id, &info, error))))
     return FALSE;
 
-  inner = candidates_sql (&info, info.scope == OTA_BATCH_SCOPE_GRAY);
-  sql = g_strdup_printf ("SELECT count(*), total(c.online = 0) FROM (%s) c", inner);
+  sql = match_sql (&info, "count(*), total(d.online = 0)", MATCH_RANGE | MATCH_GRAY, NULL);
   stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, &info);
-  sqlite3_bind_int64 (stmt, P_LIMIT, limit);
+  bind_batch (stmt, &info, 0, OTA_DEVICE_ID_MAX);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return ota_store_set_error (store, error, "counting matching devices");
 
@@ -513,7 +730,7 @@ ota_rollout_forecast_matches (OtaEngine         *self,
   forecast->matched = sqlite3_column_int64 (stmt, 0);
   forecast->offline = (guint64) sqlite3_column_double (stmt, 1);
 
-  busy = list_busy (self, &info, limit, error);
+  busy = list_busy (self, &info, 0, OTA_DEVICE_ID_MAX, error);
   if (busy == NULL)
     return FALSE;
 
@@ -535,7 +752,8 @@ ota_rollout_forecast_matches (OtaEngine         *self,
   return TRUE;
 }
 
-/* Running dynamic batches of a product (a device's product when @device_id > 0). */
+/* Running dynamic batches of a product (a device's product when @device_id > 0; a device
+ * that reports before the enrolment cursor reaches it is enrolled at once). */
 static GArray *
 list_dynamic_batches (OtaEngine   *self,
                       const char  *product_key,
@@ -551,9 +769,10 @@ list_dynamic_batches (OtaEngine   *self,
                          "JOIN devices d ON d.product_key = f.product_key "
                          "WHERE d.id = ?2 AND b.kind = 'batch' AND b.strategy = 'dynamic' "
                          "AND b.state = 'running' ORDER BY b.id"
+                       /* A batch still enrolling reaches the new devices with its cursor. */
                        : "SELECT b.id FROM batches b JOIN firmwares f ON f.id = b.firmware_id "
                          "WHERE f.product_key = ?1 AND b.kind = 'batch' AND b.strategy = 'dynamic' "
-                         "AND b.state = 'running' ORDER BY b.id",
+                         "AND b.state = 'running' AND b.enrol_after_device_id IS NULL ORDER BY b.id",
                        error);
   int rc;
 
@@ -594,8 +813,8 @@ ota_rollout_match_dynamic (OtaEngine   *self,
   for (guint i = 0; i < batches->len; i++)
     {
       g_auto(BatchInfo) info = { 0 };
-      g_autoptr(GString) sql = g_string_new ("SELECT v.version FROM device_versions v "
-                                             "JOIN devices d ON d.id = v.device_id WHERE");
+      g_autoptr(GString) sql = g_string_new ("SELECT v.version FROM devices d "
+                                             "CROSS JOIN device_versions v WHERE");
       g_autoptr(OtaCachedStmt) stmt = NULL;
       g_autofree char *version = NULL;
       int rc;
@@ -603,14 +822,14 @@ ota_rollout_match_dynamic (OtaEngine   *self,
       if (!read_batch_info (self, g_array_index (batches, gint64, i), &info, error))
         return FALSE;
 
-      append_match_filter (sql, &info, TRUE);
+      append_match_filter (sql, &info, MATCH_DEVICE);
       g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
                             "AND x.device_id = d.id)");
       stmt = ota_store_prepare (store, sql->str, error);
       if (stmt == NULL)
         return FALSE;
 
-      bind_batch (stmt, &info);
+      bind_batch (stmt, &info, 0, OTA_DEVICE_ID_MAX);
       sqlite3_bind_int64 (stmt, P_DEVICE, device_id);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)

@@ -43,9 +43,10 @@ version_is_reported (OtaStore    *store,
   return TRUE;
 }
 
-/* R-B4 / R-V2: @given NULL takes the firmware's own list (not named, R-R1). A diff
- * firmware only upgrades from its one source; a full one from versions that devices of
- * the product report for the module. */
+/* R-B4 / R-V2: @given NULL takes the firmware's own list (not named, R-R1), except for
+ * a diff firmware: its one source is fixed by the package itself, so it always counts
+ * as named. A diff firmware only upgrades from that source; a full one from versions
+ * that devices of the product report for the module. */
 static gboolean
 resolve_sources (OtaEngine           *self,
                  const char * const  *given,
@@ -59,7 +60,7 @@ resolve_sources (OtaEngine           *self,
   if (given == NULL)
     {
       plan->sources = g_strdupv ((GStrv) own);
-      plan->sources_named = FALSE;
+      plan->sources_named = ota_firmware_get_firmware_type (firmware) == OTA_FIRMWARE_TYPE_DIFF;
       return TRUE;
     }
 

@@ -41,8 +41,22 @@ gboolean ota_rollout_set_task_status (OtaEngine      *self,
                                       gint64          now,
                                       GError        **error);
 
-/* Ends a batch when it has no unfinished task left and nothing more can join it:
- * verification → firmware verified / verify-failed (R-V4); static → finished. */
+/* Ends every unfinished task of @batch_id at once with terminal @status and @reason
+ * (cancelling a batch, the end of its window): one statement, then the batch's counters
+ * are counted again from its tasks and the batch may end as with
+ * ota_rollout_set_task_status(). Terminal tasks never change. @n_ended (optional): how
+ * many tasks ended. Inside a transaction. */
+gboolean ota_rollout_end_unfinished_tasks (OtaEngine      *self,
+                                           gint64          batch_id,
+                                           OtaTaskStatus   status,
+                                           OtaTaskReason   reason,
+                                           gint64          now,
+                                           guint64        *n_ended,
+                                           GError        **error);
+
+/* Ends a batch when it has no unfinished task left and nothing more can join it (its
+ * enrolment is complete): verification → firmware verified / verify-failed (R-V4);
+ * static → finished. */
 gboolean ota_rollout_maybe_finish_batch (OtaEngine  *self,
                                          gint64      batch_id,
                                          gint64      now,
@@ -77,11 +91,91 @@ gboolean ota_rollout_match_dynamic_product (OtaEngine   *self,
 
 /* Gives every device that matches batch @batch_id now (R-B2, R-B7..R-B10, R-B16) and has
  * no task in it yet a task, set-based; devices with an unfinished task go through
- * ota_rollout_enroll_device() (R-B15). Creation of a batch, and dynamic re-matching. */
+ * ota_rollout_enroll_device() (R-B15); gray takes its share of the devices that match
+ * now. All in one statement: dynamic re-matching after an import (creation enrols in
+ * chunks, see ota_rollout_start_enrolment()). */
 gboolean ota_rollout_match_batch     (OtaEngine   *self,
                                       gint64       batch_id,
                                       gint64       now,
                                       GError     **error);
+
+/* Matching over a range of device ids (after, upto]: devices are walked in id order. */
+#define OTA_DEVICE_ID_MAX G_MAXINT64
+
+/* R-B10: saves on a gray batch the last device, in the spread order, of the gray share
+ * of the devices with ids up to @upto that match it now; @n_gray: the share's size. */
+gboolean ota_rollout_fix_gray_cutoff (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      gint64      upto,
+                                      guint64    *n_gray,
+                                      GError    **error);
+
+/* The id of the @n-th device in (@after, @upto] that matches @batch_id now; 0 when fewer
+ * match. */
+gboolean ota_rollout_find_nth_match  (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      gint64      after,
+                                      gint64      upto,
+                                      guint       n,
+                                      gint64     *device_id,
+                                      GError    **error);
+
+/* How many devices in (@after, @upto] match @batch_id now. */
+gboolean ota_rollout_count_matches   (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      gint64      after,
+                                      gint64      upto,
+                                      guint64    *n,
+                                      GError    **error);
+
+/* ota_rollout_match_batch() for the devices in (@after, @upto] only; @n_tasks (optional):
+ * the tasks it created. */
+gboolean ota_rollout_match_range     (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      gint64      after,
+                                      gint64      upto,
+                                      gint64      now,
+                                      guint64    *n_tasks,
+                                      GError    **error);
+
+/* ---- Enrolment in chunks (ota-rollout-enrol.c) ---- */
+
+/* Enrols the devices that match a new batch: all of them when they are few, else the
+ * first chunk (in device id order) now and the rest later from ota_engine_run_due(),
+ * which finds the batch due at once. A static batch takes only devices that exist now.
+ * Inside the creating transaction. */
+gboolean ota_rollout_start_enrolment (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      gint64      now,
+                                      GError    **error);
+
+/* Enrols the next chunk of the oldest batch still enrolling (*enrolled FALSE when there
+ * is none); the last chunk closes the enrolment and may end a static batch. Inside a
+ * transaction. */
+gboolean ota_rollout_enrol_next_chunk (OtaEngine  *self,
+                                       gint64      now,
+                                       gboolean   *enrolled,
+                                       GError    **error);
+
+/* Enrols nothing more into @batch_id (it was cancelled or its window ended). Inside a
+ * transaction. */
+gboolean ota_rollout_stop_enrolment  (OtaEngine  *self,
+                                      gint64      batch_id,
+                                      GError    **error);
+
+/* Devices per enrolment chunk: one chunk's transaction takes a fraction of a second at
+ * most (tests make it small). */
+#define OTA_ENROL_CHUNK_DEFAULT 20000
+
+guint    ota_engine_get_enrol_chunk  (OtaEngine  *self);
+void     ota_engine_set_enrol_chunk  (OtaEngine  *self,
+                                      guint       n_devices);
+
+/* (ota-rollout-push.c) What fell due up to now, without enrolling further chunks:
+ * operations run it first so that they meet the state the timeline reached, and after
+ * their commit to send what they queued. */
+gboolean ota_rollout_catch_up        (OtaEngine  *self,
+                                      GError    **error);
 
 /* What ota_rollout_match_batch() would do, changing nothing: fills matched, offline,
  * conflicts and overwrites of @forecast; @n_push: online devices that would be pushed. */
@@ -93,7 +187,9 @@ gboolean ota_rollout_forecast_matches (OtaEngine         *self,
 
 /* (ota-rollout-tasks.c) Puts a task in the push flow from @at: needs_push = 1, queued (or waiting as
  * pending-push/offline when its device is offline). A task that was pushed or upgrading
- * keeps its status (a retry, R-R4); others become pending-push. Inside a transaction. */
+ * keeps its status and its time @at even while its device is offline (a retry, R-R4:
+ * never before the interval); others become pending-push. A task that ended is refused
+ * (FALSE, OTA_ERROR_CONFLICT). Inside a transaction. */
 gboolean ota_rollout_queue_push      (OtaEngine   *self,
                                       gint64       task_id,
                                       gint64       at,

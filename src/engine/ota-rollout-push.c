@@ -7,6 +7,14 @@
  * was stopped for a while, ends in exactly the state that small steps would have made,
  * and the notices carry the times they would have had.
  *
+ * A retry (R-R4) keeps its status, pushed or upgrading, and its notice starts the
+ * timeout of the new try at once: sent time + the batch's timeout (R-B14 counts from
+ * the first progress report, but a device that never reports again after a retry would
+ * otherwise stay pushed or upgrading for ever, blocking overwrites and verifications).
+ * The try's first progress report then sets it to report time + timeout, which is never
+ * earlier. While the device is offline when a retry falls due, the retry waits for it
+ * (parked, R-S2) and goes when the device is back, never before its interval.
+ *
  * The push rate is a sliding window: in no 60 s may a batch send more than push_rate
  * notices. The window lives in push_log (pruned to the last 60 s) so that it survives a
  * restart. A batch's next push is due at the later of its first queued task and the
@@ -271,7 +279,7 @@ start_batches (OtaEngine  *self,
   return TRUE;
 }
 
-/* R-B11: the window ends; what has not ended is cancelled. */
+/* R-B11: the window ends; what has not ended is cancelled, nothing more is enrolled. */
 static gboolean
 end_batches (OtaEngine  *self,
              gint64      t,
@@ -289,23 +297,14 @@ end_batches (OtaEngine  *self,
   for (guint i = 0; i < batches->len; i++)
     {
       gint64 batch_id = g_array_index (batches, gint64, i);
-      g_autoptr(GArray) tasks = NULL;
 
       g_debug ("Batch %" G_GINT64_FORMAT " reaches the end of its window", batch_id);
-      tasks = collect_ids (self,
-                           "SELECT id FROM tasks WHERE batch_id = ?1 AND status IN "
-                           OTA_TASK_UNFINISHED_SQL " ORDER BY id",
-                           batch_id, 0, error);
-      if (tasks == NULL)
+      if (!ota_rollout_stop_enrolment (self, batch_id, error) ||
+          !ota_rollout_end_unfinished_tasks (self, batch_id, OTA_TASK_STATUS_CANCELLED,
+                                             OTA_TASK_REASON_WINDOW_ENDED, t, NULL, error))
         return FALSE;
 
-      for (guint j = 0; j < tasks->len; j++)
-        if (!ota_rollout_set_task_status (self, g_array_index (tasks, gint64, j),
-                                          OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED,
-                                          t, error))
-          return FALSE;
-
-      /* The last cancellation may have finished it already; a dynamic one stops here. */
+      /* A static one is finished already; a dynamic one stops here. */
       if (!run_batch_sql (self,
                           "UPDATE batches SET state = 'finished', ended_at = ?2, "
                           "started_at = coalesce(started_at, ?2) "
@@ -484,9 +483,16 @@ send_task (OtaEngine               *self,
   g_autoptr(OtaCachedStmt) update = NULL;
   g_autoptr(OtaCachedStmt) log = NULL;
 
+  /* A retry's notice starts its timeout now (see the top of this file); a first
+   * notice's starts with the first progress report. Two statements, so a first notice
+   * names no timeout column (no index to update for a million first notices). */
   update = ota_store_prepare (store,
-                              "UPDATE tasks SET tries = tries + 1, needs_push = 0, queue_at = NULL, "
-                              "updated_at = ?2 WHERE id = ?1",
+                              task->status == OTA_TASK_STATUS_PENDING_PUSH
+                              ? "UPDATE tasks SET tries = tries + 1, needs_push = 0, queue_at = NULL, "
+                                "updated_at = ?2 WHERE id = ?1"
+                              : "UPDATE tasks SET tries = tries + 1, needs_push = 0, queue_at = NULL, "
+                                "updated_at = ?2, timeout_at = ?2 + (SELECT b.timeout_minutes FROM batches b "
+                                "WHERE b.id = tasks.batch_id) * 60000000 WHERE id = ?1",
                               error);
   if (update == NULL)
     return FALSE;
@@ -661,20 +667,34 @@ run_step (OtaEngine  *self,
   return TRUE;
 }
 
-/**
- * ota_engine_run_due:
- *
- * Handles everything that fell due up to the clock's now, step by step in order of due
- * time. Each step is one transaction; its notices are handed to the device link only
- * after it was committed.
- */
-gboolean
-ota_engine_run_due (OtaEngine  *self,
-                    GError    **error)
+/* One enrolment chunk of a large batch (ota-rollout-enrol.c) at @now, and the push pass
+ * for it, in one transaction. *enrolled is FALSE when no batch is enrolling. */
+static gboolean
+enrol_step (OtaEngine  *self,
+            gint64      now,
+            GPtrArray  *notices,
+            gboolean   *enrolled,
+            GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
+  g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);
+
+  *enrolled = FALSE;
+  return tx != NULL &&
+         ota_rollout_enrol_next_chunk (self, now, enrolled, error) &&
+         (!*enrolled || push_due_batches (self, now, notices, error)) &&
+         ota_transaction_commit (tx, error);
+}
+
+/* The timeline up to @now; with @enrol, then the chunks of batches still enrolling, each
+ * followed by the timeline again (which finds nothing due before @now). */
+static gboolean
+run_due (OtaEngine  *self,
+         gboolean    enrol,
+         GError    **error)
 {
   gint64 now, last = G_MININT64;
-
-  g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
 
   now = ota_engine_now (self);
 
@@ -682,55 +702,90 @@ ota_engine_run_due (OtaEngine  *self,
     {
       g_autoptr(GPtrArray) notices = NULL;
       g_autoptr(OtaDeviceLink) link = NULL;
-      gboolean stepped;
+      gboolean stepped, enrolled = FALSE;
       gint64 t;
 
-      link = ota_engine_get_device_link (self);
+      link = ota_engine_dup_device_link (self);
       if (link != NULL)
-        {
-          g_object_ref (link);
-          notices = g_ptr_array_new_with_free_func ((GDestroyNotify) ota_upgrade_notice_free);
-        }
+        notices = g_ptr_array_new_with_free_func ((GDestroyNotify) ota_upgrade_notice_free);
 
       if (!run_step (self, now, &t, notices, &stepped, error))
         return FALSE;
-      if (!stepped)
+      if (!stepped && enrol && !enrol_step (self, now, notices, &enrolled, error))
+        return FALSE;
+      if (!stepped && !enrolled)
         return TRUE;
 
       for (guint i = 0; notices != NULL && i < notices->len; i++)
         ota_device_link_send_notice (link, g_ptr_array_index (notices, i));
 
-      /* Each step removes what was due at its time, so time moves on; guard anyway. */
-      if (t <= last)
+      /* Each step removes what was due at its time, so time moves on (an enrolment chunk
+       * moves its batch's cursor on instead); guard anyway. */
+      if (stepped)
         {
-          g_critical ("The due time %" G_GINT64_FORMAT " came back; stopping the pass", t);
-          return TRUE;
+          if (t <= last)
+            {
+              g_critical ("The due time %" G_GINT64_FORMAT " came back; stopping the pass", t);
+              return TRUE;
+            }
+          last = t;
         }
-      last = t;
     }
+}
+
+gboolean
+ota_rollout_catch_up (OtaEngine  *self,
+                      GError    **error)
+{
+  return run_due (self, FALSE, error);
+}
+
+/**
+ * ota_engine_run_due:
+ *
+ * Handles everything that fell due up to the clock's now, step by step in order of due
+ * time, then enrols the rest of batches created over very many devices, a chunk at a
+ * time (see ota_engine_create_batch()). Each step and each chunk is one transaction; its
+ * notices are handed to the device link only after it was committed.
+ */
+gboolean
+ota_engine_run_due (OtaEngine  *self,
+                    GError    **error)
+{
+  g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
+
+  return run_due (self, TRUE, error);
 }
 
 /**
  * ota_engine_get_next_due:
  *
  * Returns: when the next thing falls due (µs since the epoch; it may have passed when
- *   ota_engine_run_due() was not called since), or %G_MAXINT64 when nothing is pending
+ *   ota_engine_run_due() was not called since; the clock's now while a batch still has
+ *   devices to enrol), or %G_MAXINT64 when nothing is pending
  */
 gint64
 ota_engine_get_next_due (OtaEngine *self)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 next;
+  gint64 next, enrolling = G_MAXINT64;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), G_MAXINT64);
 
   locker = g_rec_mutex_locker_new (ota_store_get_lock (ota_engine_get_store (self)));
-  if (!compute_next_due (self, &next, &error))
+  if (!compute_next_due (self, &next, &error) ||
+      !read_min (self,
+                 "SELECT min(created_at) FROM batches WHERE enrol_after_device_id IS NOT NULL "
+                 "AND state IN ('scheduled', 'running')",
+                 &enrolling, &error))
     {
       g_warning ("Cannot tell what falls due next: %s", error->message);
       return G_MAXINT64;
     }
 
+  /* Enrolment is due at once. */
+  if (enrolling != G_MAXINT64)
+    next = MIN (next, ota_engine_now (self));
   return next;
 }

@@ -197,14 +197,14 @@ ota_rollout_maybe_finish_batch (OtaEngine  *self,
                             "n_pending_confirm + n_pending_push + n_pushed + n_upgrading "
                             "+ n_succeeded + n_failed + n_cancelled "
                             "FROM batches WHERE id = ? AND state IN ('scheduled', 'running') "
-                            "AND strategy = 'static'",
+                            "AND strategy = 'static' AND enrol_after_device_id IS NULL",
                             error);
   if (read == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (read, 1, batch_id);
   if (sqlite3_step (read) != SQLITE_ROW)
-    return TRUE;   /* dynamic, or already ended */
+    return TRUE;   /* dynamic, already ended, or devices still to enrol */
 
   verification = g_strcmp0 ((const char *) sqlite3_column_text (read, 0), "verification") == 0;
   firmware_id = sqlite3_column_int64 (read, 1);
@@ -244,6 +244,90 @@ ota_rollout_maybe_finish_batch (OtaEngine  *self,
   return TRUE;
 }
 
+/* The batch's counters from its tasks: one index-only count per status range. */
+static gboolean
+recount_batch (OtaEngine  *self,
+               gint64      batch_id,
+               GError    **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) count = NULL;
+  g_autoptr(OtaCachedStmt) write = NULL;
+  gint64 counts[OTA_N_TASK_STATUSES] = { 0 };
+  int rc;
+
+  count = ota_store_prepare (store,
+                             "SELECT status, count(*) FROM tasks INDEXED BY tasks_by_batch_status_name "
+                             "WHERE batch_id = ? GROUP BY status",
+                             error);
+  if (count == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (count, 1, batch_id);
+  while ((rc = sqlite3_step (count)) == SQLITE_ROW)
+    counts[ota_task_status_from_nick ((const char *) sqlite3_column_text (count, 0))] =
+      sqlite3_column_int64 (count, 1);
+  if (rc != SQLITE_DONE)
+    return ota_store_set_error (store, error, "counting tasks");
+
+  write = ota_store_prepare (store,
+                            "UPDATE batches SET n_pending_confirm = ?2, n_pending_push = ?3, "
+                            "n_pushed = ?4, n_upgrading = ?5, n_succeeded = ?6, n_failed = ?7, "
+                            "n_cancelled = ?8 WHERE id = ?1",
+                            error);
+  if (write == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (write, 1, batch_id);
+  for (guint i = 0; i < OTA_N_TASK_STATUSES; i++)
+    sqlite3_bind_int64 (write, 2 + i, counts[i]);
+  if (sqlite3_step (write) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "counting tasks");
+
+  return TRUE;
+}
+
+gboolean
+ota_rollout_end_unfinished_tasks (OtaEngine      *self,
+                                  gint64          batch_id,
+                                  OtaTaskStatus   status,
+                                  OtaTaskReason   reason,
+                                  gint64          now,
+                                  guint64        *n_ended,
+                                  GError        **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) end = NULL;
+  gint64 n;
+
+  g_return_val_if_fail (OTA_TASK_STATUS_IS_TERMINAL (status), FALSE);
+
+  /* The same row changes as ota_rollout_set_task_status() entering a terminal status. */
+  end = ota_store_prepare (store,
+                           "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4, "
+                           "needs_push = 0, queue_at = NULL, timeout_at = NULL "
+                           "WHERE batch_id = ?1 AND status IN " OTA_TASK_UNFINISHED_SQL,
+                           error);
+  if (end == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (end, 1, batch_id);
+  sqlite3_bind_text (end, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (end, 3, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (end, 4, now);
+  if (sqlite3_step (end) != SQLITE_DONE)
+    return ota_store_set_error (store, error, "ending tasks");
+  n = sqlite3_changes64 (ota_store_get_db (store));
+
+  g_debug ("Batch %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " unfinished tasks ended at once",
+           batch_id, n);
+  if (n_ended != NULL)
+    *n_ended = (guint64) n;
+
+  if (n > 0 && !recount_batch (self, batch_id, error))
+    return FALSE;
+
+  ota_engine_mark_batch_changed (self, batch_id);
+  return ota_rollout_maybe_finish_batch (self, batch_id, now, error);
+}
+
 gboolean
 ota_rollout_queue_push (OtaEngine  *self,
                         gint64      task_id,
@@ -254,7 +338,7 @@ ota_rollout_queue_push (OtaEngine  *self,
   g_autoptr(OtaCachedStmt) read = NULL;
   g_autoptr(OtaCachedStmt) write = NULL;
   OtaTaskStatus status;
-  gboolean online;
+  gboolean online, retry;
 
   read = ota_store_prepare (store,
                             "SELECT t.status, d.online FROM tasks t JOIN devices d ON d.id = t.device_id "
@@ -270,20 +354,31 @@ ota_rollout_queue_push (OtaEngine  *self,
   online = sqlite3_column_int (read, 1) != 0;
   sqlite3_reset (read);
 
-  g_return_val_if_fail (!OTA_TASK_STATUS_IS_TERMINAL (status), FALSE);
+  /* Callers rely on the error: a task that ended never gets a notice again (R-S). */
+  if (OTA_TASK_STATUS_IS_TERMINAL (status))
+    {
+      ota_error_set_field (error, OTA_ERROR_CONFLICT, "task",
+                           _("Task %" G_GINT64_FORMAT " has already ended (%s)"),
+                           task_id, ota_task_status_to_nick (status));
+      return FALSE;
+    }
 
-  /* An offline device waits without a queue time: coming online queues it (R-S2). */
+  /* A first notice for an offline device waits without a queue time: coming online
+   * queues it (R-S2). A retry keeps its time whatever the device does (R-R4: never
+   * before the interval); the push pass holds it while its device is away when it falls
+   * due, and coming online then queues it. */
+  retry = status == OTA_TASK_STATUS_PUSHED || status == OTA_TASK_STATUS_UPGRADING;
   write = ota_store_prepare (store, "UPDATE tasks SET needs_push = 1, queue_at = ? WHERE id = ?", error);
   if (write == NULL)
     return FALSE;
-  if (online)
+  if (online || retry)
     sqlite3_bind_int64 (write, 1, at);
   sqlite3_bind_int64 (write, 2, task_id);
   if (sqlite3_step (write) != SQLITE_DONE)
     return ota_store_set_error (store, error, "queueing a notice");
 
   /* R-R4: a retry keeps the status it had. */
-  if (status == OTA_TASK_STATUS_PUSHED || status == OTA_TASK_STATUS_UPGRADING)
+  if (retry)
     return TRUE;
 
   return ota_rollout_set_task_status (self, task_id, OTA_TASK_STATUS_PENDING_PUSH,

@@ -227,6 +227,30 @@ const char * const ota_schema_migrations[] = {
   "  revoked_at INTEGER"
   ");"
   "CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;",
+
+  /* 6 → 7: a batch over a very large fleet enrols its devices in chunks, the first one
+   * when it is created and the rest from the due pass, one transaction each (creation
+   * stays under two seconds at a million devices). enrol_after_device_id is the cursor
+   * (NULL: enrolment complete); enrol_last_device_id bounds a static batch to the
+   * devices that existed when it was created; enrol_gray_cutoff is the last device of a
+   * gray batch in the spread order; enrol_pending counts the devices matched at
+   * creation that have no task yet. No query reads the global push queue or looks
+   * device versions up by version any more (the push pass reads each batch's queue,
+   * matching walks the devices and reads their versions by key), and each of those
+   * indexes was written on every task or version insert. */
+  "ALTER TABLE batches ADD COLUMN enrol_after_device_id INTEGER;"
+  "ALTER TABLE batches ADD COLUMN enrol_last_device_id INTEGER;"
+  "ALTER TABLE batches ADD COLUMN enrol_gray_cutoff INTEGER;"
+  "ALTER TABLE batches ADD COLUMN enrol_pending INTEGER NOT NULL DEFAULT 0;"
+  "DROP INDEX tasks_queued;"
+  "DROP INDEX device_versions_by_version;",
+
+  /* 7 → 8: R-S5 as the original document has it (升级成功: progress 100% AND the
+   * correct new version): what the current try reported so far, in either order. A
+   * task that already reported 100 keeps that. */
+  "ALTER TABLE tasks ADD COLUMN reported_100 INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE tasks ADD COLUMN reported_target INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tasks SET reported_100 = 1 WHERE status = 'upgrading' AND progress = 100 AND needs_push = 0;",
 };
 
 const guint ota_schema_n_migrations = G_N_ELEMENTS (ota_schema_migrations);

@@ -2,6 +2,7 @@
 #include <glib/gi18n-lib.h>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
+#include <string.h>
 
 #include "ota-error.h"
 #include "ota-signer.h"
@@ -19,10 +20,24 @@ crypto_error (GError     **error,
   return FALSE;
 }
 
+void
+ota_secret_free (OtaSecret *secret)
+{
+  if (secret == NULL)
+    return;
+
+  /* Not memset: a store just before free() may be optimised away. */
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
 static char *
 datum_to_string (gnutls_datum_t *datum)
 {
   char *s = g_strndup ((const char *) datum->data, datum->size);
+
+  /* The private key's text passes through here too. */
+  explicit_bzero (datum->data, datum->size);
   gnutls_free (datum->data);
   datum->data = NULL;
   return s;
@@ -55,6 +70,7 @@ ota_signer_generate_key_pair (char   **private_pem,
       (rc = gnutls_pubkey_import_privkey (pub, key, 0, 0)) < 0 ||
       (rc = gnutls_pubkey_export2 (pub, GNUTLS_X509_FMT_PEM, &pub_out)) < 0)
     {
+      explicit_bzero (priv_out.data, priv_out.size);
       gnutls_free (priv_out.data);
       return crypto_error (error, _("export a public key"), rc);
     }

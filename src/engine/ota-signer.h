@@ -9,7 +9,16 @@
 
 G_BEGIN_DECLS
 
-/* Makes a new key pair; both out-values are PEM text. */
+/* A private key (PEM text) held in memory: ota_secret_free() wipes it before it frees
+ * it, so the key does not linger in freed heap memory. Hold it in g_autoptr(OtaSecret). */
+typedef char OtaSecret;
+
+void     ota_secret_free              (OtaSecret   *secret);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtaSecret, ota_secret_free)
+
+/* Makes a new key pair; both out-values are PEM text (free the private one with
+ * ota_secret_free()). */
 gboolean ota_signer_generate_key_pair (char       **private_pem,
                                        char       **public_pem,
                                        GError     **error);

@@ -1,5 +1,6 @@
 /* ota-store.c — the engine's SQLite database: open, migrate, transactions, statements */
 #include <glib/gi18n-lib.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 
 #include "ota-blob-store.h"
@@ -16,6 +17,7 @@ struct _OtaStore
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
   GRecMutex   lock;
+  int         last_error;   /* extended result code of the last ota_store_set_error() */
 };
 
 G_DEFINE_FINAL_TYPE (OtaStore, ota_store, G_TYPE_OBJECT)
@@ -66,9 +68,17 @@ ota_store_set_error (OtaStore    *self,
                      GError     **error,
                      const char  *what)
 {
+  self->last_error = sqlite3_extended_errcode (self->db);
   g_set_error (error, OTA_ERROR, OTA_ERROR_STORE,
                _("Database error while %s: %s"), what, sqlite3_errmsg (self->db));
   return FALSE;
+}
+
+int
+ota_store_get_last_error (OtaStore *self)
+{
+  g_return_val_if_fail (OTA_IS_STORE (self), SQLITE_ERROR);
+  return self->last_error;
 }
 
 gboolean
@@ -80,6 +90,7 @@ ota_store_exec (OtaStore    *self,
 
   if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
+      self->last_error = sqlite3_extended_errcode (self->db);
       g_set_error (error, OTA_ERROR, OTA_ERROR_STORE, _("Database error: %s"), message);
       sqlite3_free (message);
       return FALSE;
@@ -141,6 +152,32 @@ ota_store_migrate (OtaStore  *self,
   return TRUE;
 }
 
+/* The database holds the products' private signing keys: its files and the firmware
+ * folder are the user's alone, also when they were made before with looser modes (an
+ * older release, a restored backup). The -wal and -shm files SQLite makes later take
+ * the database file's mode. */
+static void
+make_private (const char *path,
+              int         mode)
+{
+  /* A file of someone else's (a shared database) still opens; it is only not ours to
+   * restrict. */
+  if (g_chmod (path, mode) != 0 && errno != ENOENT)
+    g_warning ("Cannot restrict access to %s: %s", path, g_strerror (errno));
+}
+
+static void
+make_store_private (OtaStore *self)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+
+  make_private (self->blob_dir, 0700);
+  make_private (self->path, 0600);
+  make_private (wal, 0600);
+  make_private (shm, 0600);
+}
+
 /**
  * ota_store_open:
  * @path: the database file; its folder is created when missing
@@ -171,6 +208,15 @@ ota_store_open (const char  *path,
       return NULL;
     }
 
+  /* Made private before SQLite opens it, so a new database is never readable by others
+   * (when this fails SQLite reports why just below). */
+  {
+    int fd = g_open (path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd >= 0)
+      g_close (fd, NULL);
+  }
+
   if (sqlite3_open_v2 (path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                        NULL) != SQLITE_OK)
@@ -194,6 +240,8 @@ ota_store_open (const char  *path,
 
   if (!ota_store_migrate (self, error))
     return NULL;
+
+  make_store_private (self);
 
   ota_blob_store_remove_stale_uploads (self->blob_dir);
 

@@ -67,6 +67,9 @@ gboolean      ota_store_exec            (OtaStore    *self,
 gboolean      ota_store_set_error       (OtaStore    *self,
                                          GError     **error,
                                          const char  *what);
+/* The SQLite extended result code behind the last ota_store_set_error(), so a caller
+ * can tell a constraint the data broke from a failing store. */
+int           ota_store_get_last_error  (OtaStore    *self);
 
 /* Small key/value settings kept in the database (for example a manual clock's time). */
 char         *ota_store_dup_meta        (OtaStore    *self,

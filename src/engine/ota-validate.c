@@ -77,7 +77,8 @@ ota_validate_product_key (const char  *key,
   return TRUE;
 }
 
-/* @multiline: line breaks are text too (a firmware description is a text area). */
+/* @multiline: line breaks and tabs are text too (a firmware description is a text area,
+ * often pasted from elsewhere: CR LF line ends, indented lists). */
 static gboolean
 validate_text_full (const char  *value,
                     const char  *field,
@@ -117,7 +118,7 @@ validate_text_full (const char  *value,
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_iscntrl (c) && !(multiline && c == '\n'))
+      if (g_unichar_iscntrl (c) && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
         {
           ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
                                _("%s must not contain control characters"), label);
@@ -215,6 +216,7 @@ gboolean
 ota_validate_firmware_name (const char  *name,
                             GError     **error)
 {
+  g_autofree char *nfc = NULL;
   glong chars;
 
   if (name == NULL || *name == '\0')
@@ -231,6 +233,11 @@ ota_validate_firmware_name (const char  *name,
                            _("Firmware name is not valid UTF-8 text"));
       return FALSE;
     }
+
+  /* Checked as it is stored (ota_engine_add_firmware() keeps the NFC form): a kana with
+   * its voicing mark typed as two code points (か + ゙) is one composed kana (が). */
+  nfc = g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
+  name = nfc;
 
   chars = g_utf8_strlen (name, -1);
   if (chars > OTA_FIRMWARE_NAME_MAX_CHARS)

@@ -5,7 +5,7 @@
  * where the server's MQTT client looks for it. A broker that keeps dying is restarted
  * less and less often (1 s doubling to 1 min; a run of a minute resets the delay).
  */
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <signal.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -68,28 +68,44 @@ find_mosquitto (const char *configured)
   return NULL;
 }
 
-/* The installed module first; a build tree's when run from there (meson passes both). */
+/* A server run from the build tree uses the plugin built beside it; an installed one the
+ * installed plugin (meson passes both paths). */
+static gboolean
+running_from_build_tree (void)
+{
+#ifdef OTA_BUILD_ROOT
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = g_strconcat (OTA_BUILD_ROOT, G_DIR_SEPARATOR_S, NULL);
+
+  return self != NULL && g_str_has_prefix (self, root);
+#else
+  return FALSE;
+#endif
+}
+
 static char *
 find_plugin (const char *configured)
 {
   const char *env = g_getenv ("OTA_BROKER_PLUGIN");
-  const char *candidates[] = {
+  const char *build = NULL, *installed = NULL;
+
 #ifdef OTA_BROKER_PLUGIN_BUILD_PATH
-    OTA_BROKER_PLUGIN_BUILD_PATH,
+  build = OTA_BROKER_PLUGIN_BUILD_PATH;
 #endif
 #ifdef OTA_BROKER_PLUGIN_INSTALLED_PATH
-    OTA_BROKER_PLUGIN_INSTALLED_PATH,
+  installed = OTA_BROKER_PLUGIN_INSTALLED_PATH;
 #endif
-    NULL,
-  };
 
   if (configured != NULL)
     return g_strdup (configured);
   if (env != NULL && env[0] != '\0')
     return g_strdup (env);
-  for (gsize i = 0; candidates[i] != NULL; i++)
-    if (g_file_test (candidates[i], G_FILE_TEST_EXISTS))
-      return g_strdup (candidates[i]);
+  if (running_from_build_tree () && build != NULL && g_file_test (build, G_FILE_TEST_EXISTS))
+    return g_strdup (build);
+  if (installed != NULL && g_file_test (installed, G_FILE_TEST_EXISTS))
+    return g_strdup (installed);
+  if (build != NULL && g_file_test (build, G_FILE_TEST_EXISTS))
+    return g_strdup (build);
   return NULL;
 }
 

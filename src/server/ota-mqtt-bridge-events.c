@@ -1,11 +1,13 @@
-/* ota-mqtt-bridge-events.c — device messages in, upgrade notices out
+/* ota-mqtt-bridge-events.c — device messages in, applied in groups
  *
  * What devices publish becomes engine events, collected for a few milliseconds (or up
  * to a thousand) and applied with one ota_engine_apply_device_events() call on a worker
  * thread: one disk flush for a whole group (R-E1..R-E3), and the main loop keeps
  * reading while the engine writes. One group is applied at a time, in arrival order.
  * Progress that repeats a device's last one is dropped here already: a device that
- * cannot download may repeat step "0" hundreds of times a second.
+ * cannot download may repeat step "0" hundreds of times a second. What a group causes to
+ * go out (notices again after a reconnect, firmware/get answers) is made on the worker
+ * too (ota-mqtt-bridge-notices.c) and published when the group is back.
  */
 #include "ota-mqtt-bridge-private.h"
 #include "ota-mqtt-protocol.h"
@@ -13,7 +15,10 @@
 /* How long events are collected before they are applied, and the most in one group. */
 #define GROUP_DELAY_MS 5
 #define GROUP_MAX 1000
-
+/* A group the store failed to apply is kept and tried again after this long; stopping
+ * gives up on it after this many failures. */
+#define RETRY_DELAY_MS 1000
+#define FLUSH_MAX_FAILURES 3
 
 struct _OtaMqttGroup {
   GArray       *events;       /* OtaDeviceEvent, strings in @strings */
@@ -27,8 +32,8 @@ struct _OtaMqttGroup {
   GPtrArray    *replies;      /* OtaMqttOutgoing: firmware/get answers */
   guint         rejected;
   gboolean      applied;
+  guint         failures;     /* times the store failed to apply it */
 };
-
 
 static OtaMqttGroup *
 group_new (void)
@@ -70,7 +75,6 @@ ota_mqtt_bridge_init_events (OtaMqttBridge *self)
   self->group = group_new ();
   self->sealed = g_queue_new ();
   self->last_progress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_mutex_init (&self->sent_lock);
 }
 
 void
@@ -83,17 +87,16 @@ ota_mqtt_bridge_clear_events (OtaMqttBridge *self)
   g_clear_pointer (&self->last_progress, g_hash_table_unref);
 }
 
-
 static void
 apply_group (OtaMqttBridge *self,
              OtaMqttGroup  *group)
 {
-  g_autoptr(GHashTable) sent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) unstarted = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_mutex_lock (&self->sent_lock);
-  self->sent_tasks = sent;
-  g_mutex_unlock (&self->sent_lock);
+  /* Presence seen before a reset is stale: those devices are offline after it. */
+  if (!group->reset)
+    unstarted = ota_mqtt_bridge_find_unstarted (self, group->presence);
 
   if (group->events->len > 0)
     {
@@ -101,21 +104,22 @@ apply_group (OtaMqttBridge *self,
                                                        (const OtaDeviceEvent *) (gpointer) group->events->data,
                                                        group->events->len, &group->rejected, &error);
       if (!group->applied)
-        g_warning ("Applying %u device events failed: %s", group->events->len, error->message);
-      g_clear_error (&error);
+        {
+          /* Nothing of it was applied: it is kept and tried again (group_done()), and
+           * what follows it waits, so that events stay in order. */
+          g_warning ("Applying %u device events failed, trying again: %s",
+                     group->events->len, error->message);
+          group->failures++;
+          return;
+        }
     }
 
   /* After the events of the old connection: they must not undo the reset. */
   if (group->reset && !ota_engine_reset_presence (self->engine, NULL, &error))
     g_warning ("Cannot reset the devices' presence: %s", error->message);
 
-  g_mutex_lock (&self->sent_lock);
-  self->sent_tasks = NULL;
-  g_mutex_unlock (&self->sent_lock);
-
-  /* Presence seen before a reset is stale: the devices are offline now. */
-  if (!group->reset)
-    ota_mqtt_bridge_find_resends (self, group->presence, sent, group->resent);
+  if (unstarted != NULL)
+    ota_mqtt_bridge_find_resends (self, unstarted, group->resent);
   ota_mqtt_bridge_answer_requests (self, group->requests, group->replies);
 }
 
@@ -132,11 +136,26 @@ apply_thread (GTask        *task,
 static void schedule_flush (OtaMqttBridge *self);
 static void start_apply (OtaMqttBridge *self);
 
-/* Main thread: the results go out. */
+static gboolean flush_cb (gpointer user_data);
+
+/* Main thread: the results go out; a group the store failed goes back to the head of
+ * the queue and is tried again a little later. Takes @group. */
 static void
 group_done (OtaMqttBridge *self,
             OtaMqttGroup  *group)
 {
+  if (group->events->len > 0 && !group->applied)
+    {
+      g_autoptr(GSource) retry = g_timeout_source_new (RETRY_DELAY_MS);
+
+      g_queue_push_head (self->sealed, group);
+      self->applying = FALSE;
+      g_clear_handle_id (&self->flush_id, g_source_remove);
+      g_source_set_callback (retry, flush_cb, self, NULL);
+      self->flush_id = g_source_attach (retry, self->context);
+      return;
+    }
+
   if (group->applied)
     {
       self->stats.events += group->events->len;
@@ -156,6 +175,7 @@ group_done (OtaMqttBridge *self,
     }
 
   self->applying = FALSE;
+  group_free (group);
   ota_mqtt_bridge_emit_events_applied (self);
 
   if (!g_queue_is_empty (self->sealed))
@@ -205,7 +225,7 @@ start_apply (OtaMqttBridge *self)
   self->applying = TRUE;
   task = g_task_new (self, NULL, apply_done, NULL);
   g_task_set_source_tag (task, start_apply);
-  g_task_set_task_data (task, group, group_free);
+  g_task_set_task_data (task, group, NULL);   /* group_done() takes it */
   g_task_run_in_thread (task, apply_thread);
 }
 
@@ -229,9 +249,19 @@ ota_mqtt_bridge_flush (OtaMqttBridge *self)
 
   for (;;)
     {
+      OtaMqttGroup *head;
+
       ota_mqtt_bridge_wait_applied (self);
       if (g_queue_is_empty (self->sealed) && group_is_empty (self->group))
         break;
+
+      /* A store that keeps failing must not hold a stop for ever. */
+      head = g_queue_peek_head (self->sealed);
+      if (head != NULL && head->failures >= FLUSH_MAX_FAILURES)
+        {
+          g_warning ("Giving up on %u device events: the database keeps failing", head->events->len);
+          break;
+        }
       start_apply (self);
     }
 }

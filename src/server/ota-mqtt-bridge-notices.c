@@ -72,16 +72,6 @@ make_notice (OtaMqttBridge          *self,
   return out;
 }
 
-static void
-note_sent (OtaMqttBridge *self,
-           gint64         task_id)
-{
-  g_mutex_lock (&self->sent_lock);
-  if (self->sent_tasks != NULL)
-    g_hash_table_add (self->sent_tasks, g_memdup2 (&task_id, sizeof task_id));
-  g_mutex_unlock (&self->sent_lock);
-}
-
 /* Main thread. */
 void
 ota_mqtt_bridge_publish_outgoing (OtaMqttBridge   *self,
@@ -135,7 +125,6 @@ send_notice (OtaDeviceLink          *link,
 
   out->topic = ota_mqtt_notice_topic (notice->product_key, notice->device_name);
   out->device = ota_mqtt_device_key (notice->product_key, notice->device_name);
-  note_sent (self, notice->task_id);
   g_debug ("Notice to %s (task %" G_GINT64_FORMAT ", try %u)", out->device, notice->task_id,
            notice->try_number);
 
@@ -151,42 +140,67 @@ ota_mqtt_bridge_link_iface_init (OtaDeviceLinkInterface *iface)
   iface->send_notice = send_notice;
 }
 
-/* Devices whose last presence in the group was "online": a try that was sent but did
- * not start goes out again (its notice may have been lost with the old connection). */
-void
-ota_mqtt_bridge_find_resends (OtaMqttBridge *self,
-                              GHashTable    *presence,
-                              GHashTable    *sent,
-                              GPtrArray     *resent)
+static OtaUpgradeNotice *
+dup_unstarted (OtaMqttBridge *self,
+               const char    *key)
 {
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = g_strsplit (key, "/", 2);
+  OtaUpgradeNotice *notice = ota_engine_dup_sent_notice (self->engine, parts[0], parts[1], NULL,
+                                                         OTA_SENT_NOTICE_NOT_STARTED, &error);
+
+  if (error != NULL)
+    g_warning ("Cannot read the notice of %s: %s", key, error->message);
+  return notice;
+}
+
+/* Devices whose last presence in the group is "online", with a try that was sent before
+ * it and has not started: its notice may have been lost with the old connection. */
+GHashTable *
+ota_mqtt_bridge_find_unstarted (OtaMqttBridge *self,
+                                GHashTable    *presence)
+{
+  GHashTable *unstarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) ota_upgrade_notice_free);
   GHashTableIter iter;
   gpointer key, value;
 
   g_hash_table_iter_init (&iter, presence);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autoptr(OtaUpgradeNotice) notice = NULL;
-      g_autoptr(GError) error = NULL;
-      g_auto(GStrv) parts = NULL;
+      OtaUpgradeNotice *notice;
+
+      if (GPOINTER_TO_INT (value) == TRUE + 1 && (notice = dup_unstarted (self, key)) != NULL)
+        g_hash_table_insert (unstarted, g_strdup (key), notice);
+    }
+  return unstarted;
+}
+
+/* Still the same try, still not started after the group: it goes out again. A try the
+ * group's own push pass sent (the device's first, or a retry) is another try or was not
+ * there before, so it is never sent twice. */
+void
+ota_mqtt_bridge_find_resends (OtaMqttBridge *self,
+                              GHashTable    *unstarted,
+                              GPtrArray     *resent)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, unstarted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const OtaUpgradeNotice *before = value;
+      g_autoptr(OtaUpgradeNotice) notice = dup_unstarted (self, key);
       OtaMqttOutgoing *out;
 
-      if (GPOINTER_TO_INT (value) != TRUE + 1)
-        continue;
-
-      parts = g_strsplit (key, "/", 2);
-      notice = ota_engine_dup_sent_notice (self->engine, parts[0], parts[1], NULL,
-                                           OTA_SENT_NOTICE_NOT_STARTED, &error);
-      if (error != NULL)
-        g_warning ("Cannot read the notice of %s: %s", (const char *) key, error->message);
-
-      /* The push pass of this very group may have sent it already. */
-      if (notice == NULL || g_hash_table_contains (sent, &notice->task_id))
+      if (notice == NULL || notice->task_id != before->task_id || notice->try_number != before->try_number)
         continue;
 
       out = make_notice (self, notice, FALSE, NULL);
       if (out == NULL)
         continue;
-      out->topic = ota_mqtt_notice_topic (parts[0], parts[1]);
+      out->topic = ota_mqtt_notice_topic (notice->product_key, notice->device_name);
       out->device = g_strdup (key);
       g_ptr_array_add (resent, out);
     }

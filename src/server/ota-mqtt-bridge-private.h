@@ -1,5 +1,6 @@
-/* ota-mqtt-bridge-private.h — what the two halves of OtaMqttBridge share: the
- * connection (ota-mqtt-bridge.c) and the device messages (ota-mqtt-bridge-events.c) */
+/* ota-mqtt-bridge-private.h — what the parts of OtaMqttBridge share: the connection
+ * (ota-mqtt-bridge.c), the device messages applied in groups (ota-mqtt-bridge-events.c)
+ * and the notices (ota-mqtt-bridge-notices.c) */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -43,11 +44,6 @@ struct _OtaMqttBridge
   /* "pk/dn" → the last progress passed on ("module\nstep\ndesc"). Main thread. */
   GHashTable         *last_progress;
 
-  /* While a group is applied: ids of tasks whose notice went out meanwhile (the push
-   * pass, on any thread), which need no second one. */
-  GMutex              sent_lock;
-  GHashTable         *sent_tasks;
-
   OtaMqttBridgeStats  stats;
 };
 
@@ -76,12 +72,15 @@ void     ota_mqtt_bridge_link_iface_init (OtaDeviceLinkInterface *iface);
 /* Main thread. */
 void     ota_mqtt_bridge_publish_outgoing (OtaMqttBridge   *self,
                                            OtaMqttOutgoing *out);
-/* Worker thread, after a group was applied: notices for devices that came online
- * (@presence: "pk/dn" → online + 1) with a try sent but not started, except tasks in
- * @sent; and the answers to firmware/get. Both append OtaMqttOutgoing. */
+/* Worker thread. Before a group is applied: the tries that were sent and have not
+ * started, of the devices that come online in it (@presence: "pk/dn" → online + 1);
+ * returns "pk/dn" → OtaUpgradeNotice. After: those still the same try and still not
+ * started go out again (appended to @resent as OtaMqttOutgoing), so a notice the group
+ * itself caused is never sent twice. Then the answers to firmware/get. */
+GHashTable *ota_mqtt_bridge_find_unstarted (OtaMqttBridge *self,
+                                            GHashTable    *presence);
 void     ota_mqtt_bridge_find_resends    (OtaMqttBridge *self,
-                                          GHashTable    *presence,
-                                          GHashTable    *sent,
+                                          GHashTable    *unstarted,
                                           GPtrArray     *resent);
 void     ota_mqtt_bridge_answer_requests (OtaMqttBridge *self,
                                           GPtrArray     *requests,

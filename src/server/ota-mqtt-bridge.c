@@ -7,7 +7,7 @@
  * tells who is connected (docs/device-protocol.md, Presence).
  */
 #include <errno.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ota-mosquitto-source.h"

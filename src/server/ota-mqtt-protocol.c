@@ -5,7 +5,7 @@
  * spellings they compare against ("Md5", "SHA256"). What devices send is parsed with
  * json-glib and accepted in every shape the SDKs produce.
  */
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ota-mqtt-protocol.h"

@@ -219,7 +219,7 @@ download (OtaRequest  *request,
   if (g_strcmp0 (ota_firmware_get_file_name (firmware), request->params[1]) != 0)
     {
       ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "file",
-                           _("Firmware %" G_GINT64_FORMAT " has no file named “%s”"), id, request->params[1]);
+                           _("Firmware %s has no file named “%s”"), request->params[0], request->params[1]);
       return FALSE;
     }
 
@@ -231,6 +231,7 @@ download (OtaRequest  *request,
   size = g_bytes_get_size (contents);
 
   request->content_type = g_strdup ("application/octet-stream");
+  request->accept_ranges = TRUE;
   switch (parse_range (request->range, size, &start, &end))
     {
     case RANGE_WHOLE:

@@ -4,7 +4,7 @@
  * port, for the host devices can reach); its device events re-arm the HTTP side's
  * scheduler, so a first progress report's timeout or a retry is waited for.
  */
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "ota-broker-supervisor.h"
 #include "ota-key-file.h"
@@ -176,7 +176,7 @@ ota_server_mqtt_start (OtaServer                   *server,
       return NULL;
     }
 
-  g_print (_("devices: MQTT broker %s:%d, downloads from %s\n"), host, port, mqtt->public_host);
+  g_message ("Devices: MQTT broker %s:%d, downloads from %s", host, port, mqtt->public_host);
   return mqtt;
 }
 
@@ -220,8 +220,9 @@ ota_server_cli_device_secret (const char  *db_path,
       g_printerr (_("Usage: ota-server [--db PATH] [--master-key FILE] device-secret PRODUCT DEVICE\n"));
       return 2;
     }
+  /* Devices may be provisioned before the server first runs: the key is made then. */
   if (!ota_validate_product_key (argv[1], &error) || !ota_validate_device_name (argv[2], &error) ||
-      (master_key = ota_key_file_read (path, &error)) == NULL)
+      !ota_key_file_ensure (path, &error) || (master_key = ota_key_file_read (path, &error)) == NULL)
     {
       g_printerr ("ota-server: %s\n", error->message);
       return 1;

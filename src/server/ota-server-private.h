@@ -87,6 +87,8 @@ struct _OtaRequest
   gboolean            authorised;  /* the token was checked already (uploads) */
   gboolean            gone;        /* the client went away */
   gboolean            refused;     /* answered without reading the body */
+  gboolean            early_paused;  /* paused at the headers for the early checks */
+  gboolean            body_started;  /* a byte of the body arrived */
 
   /* Uploads (ota-server-upload.c) */
   char               *upload_name;   /* the file's name: the precheck sets it */
@@ -109,6 +111,7 @@ struct _OtaRequest
   guint64             content_length;  /* of the whole resource: HEAD, 416 */
   char               *content_range;
   char               *disposition;
+  gboolean            accept_ranges;  /* "Accept-Ranges: bytes" (downloads) */
   GPtrArray          *changed_products;  /* "catalogue-changed" to publish; "" = any */
 };
 

@@ -1,10 +1,11 @@
 /* ota-server-refuse.c — answering before the request body was read
  *
- * libsoup 3.2 reads a request's whole body before it writes any answer (unless the
- * client sent "Expect: 100-continue"), even when an early handler has set an error
- * status. A 1 GB upload without a valid token, or announcing 1 GB more than allowed,
- * must not be read at all, so the connection is taken from libsoup, the short error
- * answer is written here, and the connection is closed.
+ * libsoup 3.2 reads a request's whole body before it writes any answer, even when an
+ * early handler has set an error status, unless the client sent "Expect: 100-continue"
+ * (then libsoup answers at once and the client sends no body). A 1 GB upload without a
+ * valid token, or announcing 1 GB more than allowed, must not be read at all, so for
+ * other clients, and for a body that passes its limit midway, the connection is taken
+ * from libsoup, the short error answer is written here, and the connection is closed.
  *
  * Closing a socket with unread data makes the kernel send a reset, and a client that is
  * still sending would lose the answer. So after the answer the server reads and drops
@@ -92,6 +93,22 @@ answered (GObject      *source,
                              drained, refusal);
 }
 
+/* The client waits for "100 Continue": libsoup sends this answer instead, and the
+ * client sends no body. */
+static void
+answer_before_continue (SoupServerMessage *msg,
+                        guint              status,
+                        char              *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (headers, "Connection", "close");
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
 void
 ota_server_refuse (OtaServer         *self,
                    SoupServerMessage *msg,
@@ -108,6 +125,19 @@ ota_server_refuse (OtaServer         *self,
 
   if (request != NULL)
     request->refused = TRUE;
+
+  if (request != NULL && !request->body_started &&
+      (soup_message_headers_get_expectations (soup_server_message_get_request_headers (msg)) &
+       SOUP_EXPECTATION_CONTINUE))
+    {
+      answer_before_continue (msg, status, body);
+      if (request->early_paused)
+        {
+          request->early_paused = FALSE;
+          soup_server_message_unpause (msg);
+        }
+      return;
+    }
 
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)

@@ -79,62 +79,6 @@ find_route (const char  *method,
   return NULL;
 }
 
-/* ---- Errors -------------------------------------------------------------------- */
-
-static const struct {
-  guint       status;
-  const char *code;
-} server_errors[] = {
-  [OTA_SERVER_ERROR_UNAUTHORISED]       = { SOUP_STATUS_UNAUTHORIZED, "unauthorised" },
-  [OTA_SERVER_ERROR_FORBIDDEN]          = { SOUP_STATUS_FORBIDDEN, "forbidden" },
-  [OTA_SERVER_ERROR_NOT_FOUND]          = { SOUP_STATUS_NOT_FOUND, "not-found" },
-  [OTA_SERVER_ERROR_METHOD_NOT_ALLOWED] = { SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed" },
-  [OTA_SERVER_ERROR_TOO_LARGE]          = { SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large" },
-  [OTA_SERVER_ERROR_RANGE]              = { SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable" },
-  [OTA_SERVER_ERROR_UNAVAILABLE]        = { SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable" },
-  [OTA_SERVER_ERROR_BAD_REQUEST]        = { SOUP_STATUS_BAD_REQUEST, "bad-request" },
-};
-
-guint
-ota_server_status_for_error (const GError *error)
-{
-  if (error->domain == OTA_ERROR)
-    switch (error->code)
-      {
-      case OTA_ERROR_INVALID_FIELD: return SOUP_STATUS_BAD_REQUEST;
-      case OTA_ERROR_NOT_FOUND:     return SOUP_STATUS_NOT_FOUND;
-      case OTA_ERROR_CONFLICT:      return SOUP_STATUS_CONFLICT;
-      default:                      return SOUP_STATUS_INTERNAL_SERVER_ERROR;
-      }
-  if (error->domain == OTA_SERVER_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (server_errors))
-    return server_errors[error->code].status;
-  if (error->domain == JSON_PARSER_ERROR)
-    return SOUP_STATUS_BAD_REQUEST;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
-    return SOUP_STATUS_NOT_IMPLEMENTED;
-  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
-}
-
-JsonNode *
-ota_server_error_to_json (const GError *error)
-{
-  g_autoptr(JsonBuilder) b = NULL;
-
-  if (error->domain != OTA_SERVER_ERROR || error->code < 0 || error->code >= (int) G_N_ELEMENTS (server_errors))
-    return ota_json_from_error (error);
-
-  b = json_builder_new_immutable ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, server_errors[error->code].code);
-  json_builder_set_member_name (b, "field");
-  json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, error->message);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 /* ---- The request ------------------------------------------------------------------ */
 
 void
@@ -232,6 +176,11 @@ on_disconnected (SoupServerMessage *msg,
   request->gone = TRUE;
 }
 
+/* Worker tasks have no source object and hold no reference of their own: a GTask may
+ * be finalized on its worker thread, and the message, the request and the server must
+ * only ever be released on the main thread. The caller's reference on the message
+ * travels as the callback's user data. */
+
 static void
 route_thread (GTask        *task,
               gpointer      source_object,
@@ -281,6 +230,8 @@ write_answer (OtaRequest *request)
     soup_message_headers_set_content_type (headers, request->content_type, NULL);
   if (request->content_range != NULL)
     soup_message_headers_replace (headers, "Content-Range", request->content_range);
+  if (request->accept_ranges)
+    soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   if (request->disposition != NULL)
     soup_message_headers_replace (headers, "Content-Disposition", request->disposition);
   if (request->status == SOUP_STATUS_UNAUTHORIZED)
@@ -300,9 +251,9 @@ route_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  OtaServer *self = OTA_SERVER (source);
-  SoupServerMessage *msg = g_task_get_task_data (G_TASK (result));
+  g_autoptr(SoupServerMessage) msg = user_data;
   OtaRequest *request = g_object_get_data (G_OBJECT (msg), REQUEST_KEY);
+  g_autoptr(OtaServer) self = g_object_ref (request->server);
 
   if (!request->gone)
     {
@@ -322,9 +273,9 @@ route_done (GObject      *source,
 static void
 run_route (OtaRequest *request)
 {
-  g_autoptr(GTask) task = g_task_new (request->server, NULL, route_done, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, route_done, g_object_ref (request->msg));
 
-  g_task_set_task_data (task, g_object_ref (request->msg), g_object_unref);
+  g_task_set_task_data (task, request->msg, NULL);
   g_task_run_in_thread (task, route_thread);
 }
 
@@ -360,9 +311,9 @@ early_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  OtaServer *self = OTA_SERVER (source);
-  SoupServerMessage *msg = g_task_get_task_data (G_TASK (result));
+  g_autoptr(SoupServerMessage) msg = user_data;
   OtaRequest *request = g_object_get_data (G_OBJECT (msg), REQUEST_KEY);
+  g_autoptr(OtaServer) self = g_object_ref (request->server);
   g_autoptr(GError) error = NULL;
 
   if (request->gone)
@@ -376,7 +327,18 @@ early_done (GObject      *source,
     }
 
   request->authorised = TRUE;
+  request->early_paused = FALSE;
   soup_server_message_unpause (msg);
+}
+
+static void
+set_too_large (GError  **error,
+               guint64   limit)
+{
+  g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, limit);
+
+  g_set_error (error, OTA_SERVER_ERROR, OTA_SERVER_ERROR_TOO_LARGE,
+               _("The request body is larger than the limit of %s bytes"), bytes);
 }
 
 static void
@@ -386,13 +348,12 @@ on_got_chunk (SoupServerMessage *msg,
 {
   g_autoptr(GError) error = NULL;
 
+  request->body_started = TRUE;
   if (request->refused || ota_upload_take_chunk (request, chunk))
     return;
 
-  g_set_error (&error, OTA_SERVER_ERROR, OTA_SERVER_ERROR_TOO_LARGE,
-               _("The request body is larger than the limit of %" G_GUINT64_FORMAT " bytes"),
-               (request->route != NULL && (request->route->flags & OTA_ROUTE_UPLOAD))
-               ? request->server->max_upload : (guint64) OTA_SERVER_MAX_JSON_BODY);
+  set_too_large (&error, (request->route != NULL && (request->route->flags & OTA_ROUTE_UPLOAD))
+                         ? request->server->max_upload : (guint64) OTA_SERVER_MAX_JSON_BODY);
   ota_server_refuse (request->server, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, error);
 }
 
@@ -437,8 +398,7 @@ early_handler (SoupServer        *soup,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       (guint64) soup_message_headers_get_content_length (headers) > limit)
     {
-      g_set_error (&error, OTA_SERVER_ERROR, OTA_SERVER_ERROR_TOO_LARGE,
-                   _("The request body is larger than the limit of %" G_GUINT64_FORMAT " bytes"), limit);
+      set_too_large (&error, limit);
       ota_server_refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, error);
       return;
     }
@@ -446,12 +406,13 @@ early_handler (SoupServer        *soup,
 
   if (request->route != NULL && (request->route->flags & (OTA_ROUTE_EARLY_AUTH | OTA_ROUTE_UPLOAD)))
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, early_done, NULL);
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, early_done, g_object_ref (msg));
 
       if (request->route->flags & OTA_ROUTE_UPLOAD)
         soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       soup_server_message_pause (msg);
-      g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+      request->early_paused = TRUE;
+      g_task_set_task_data (task, msg, NULL);
       g_task_run_in_thread (task, early_thread);
     }
 }

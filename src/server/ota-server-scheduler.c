@@ -29,7 +29,7 @@ due_thread (GTask        *task,
             gpointer      task_data,
             GCancellable *cancellable)
 {
-  OtaEngine *engine = source_object;
+  OtaEngine *engine = task_data;
   g_autoptr(GError) error = NULL;
   gint64 next = ota_engine_get_next_due (engine);
 
@@ -95,7 +95,10 @@ start_run (OtaServer *self)
     }
 
   self->due_running = TRUE;
-  task = g_task_new (self->engine, NULL, due_done, g_object_ref (self));
+  /* No source object: the server's reference (the callback's user data) keeps the
+   * engine alive and is dropped on the main thread, wherever the GTask ends. */
+  task = g_task_new (NULL, NULL, due_done, g_object_ref (self));
+  g_task_set_task_data (task, self->engine, NULL);
   g_task_run_in_thread (task, due_thread);
 }
 

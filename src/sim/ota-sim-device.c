@@ -11,12 +11,12 @@
 
 #include "ota-sim-fleet-private.h"
 
-/* Download progress runs 0 → DOWNLOAD_END; then verification, flashing and reboot. */
-#define DOWNLOAD_END      80
+/* After the download (progress 0 → DOWNLOAD_END): verification, flashing and reboot. */
 #define VERIFY_PROGRESS   85
 #define FLASH_PROGRESS    90
 #define REBOOT_PROGRESS   100
-#define MIN_DOWNLOAD_US   (2 * G_TIME_SPAN_SECOND)
+#define SECOND            G_TIME_SPAN_SECOND
+#define MIN_DOWNLOAD_US   (2 * SECOND)
 
 static gint64
 exponential_us (OtaSimFleet *self,
@@ -124,7 +124,7 @@ ota_sim_device_run_job (OtaSimFleet *self,
       if (next >= DOWNLOAD_END)
         {
           device->stage = STAGE_VERIFY;
-          schedule_job (self, index, now + ota_sim_uniform_us (self, G_TIME_SPAN_SECOND, 5 * G_TIME_SPAN_SECOND));
+          schedule_job (self, index, now + ota_sim_uniform_us (self, SECOND, 5 * SECOND));
         }
       else
         schedule_job (self, index, now + (gint64) device->step_ms * 1000);
@@ -135,7 +135,7 @@ ota_sim_device_run_job (OtaSimFleet *self,
         break;
       emit_progress (self, device, VERIFY_PROGRESS, "verified");
       device->stage = STAGE_FLASH;
-      schedule_job (self, index, now + ota_sim_uniform_us (self, 2 * G_TIME_SPAN_SECOND, 5 * G_TIME_SPAN_SECOND));
+      schedule_job (self, index, now + ota_sim_uniform_us (self, 2 * SECOND, 5 * SECOND));
       break;
 
     case STAGE_FLASH:
@@ -143,7 +143,7 @@ ota_sim_device_run_job (OtaSimFleet *self,
         break;
       emit_progress (self, device, FLASH_PROGRESS, "flashing");
       device->stage = STAGE_REBOOT;
-      schedule_job (self, index, now + ota_sim_uniform_us (self, 10 * G_TIME_SPAN_SECOND, 60 * G_TIME_SPAN_SECOND));
+      schedule_job (self, index, now + ota_sim_uniform_us (self, 10 * SECOND, 60 * SECOND));
       break;
 
     case STAGE_REBOOT:
@@ -151,7 +151,7 @@ ota_sim_device_run_job (OtaSimFleet *self,
         break;
       emit_progress (self, device, REBOOT_PROGRESS, "rebooting");
       device->stage = STAGE_REPORT;
-      schedule_job (self, index, now + ota_sim_uniform_us (self, 15 * G_TIME_SPAN_SECOND, 90 * G_TIME_SPAN_SECOND));
+      schedule_job (self, index, now + ota_sim_uniform_us (self, 15 * SECOND, 90 * SECOND));
       break;
 
     case STAGE_REPORT:
@@ -165,7 +165,8 @@ ota_sim_device_run_job (OtaSimFleet *self,
         }
       else
         {
-          ota_sim_fleet_emit (self, device, OTA_DEVICE_EVENT_VERSION, device->module, device->version, 0, NULL);
+          ota_sim_fleet_emit (self, device, OTA_DEVICE_EVENT_VERSION, device->module, device->version,
+                              0, NULL);
           self->stats.succeeded++;
         }
       device->stage = STAGE_IDLE;
@@ -204,7 +205,7 @@ ota_sim_device_run_churn (OtaSimFleet *self,
     {
       device->flags &= ~FLAG_PAUSED;
       device->generation++;
-      schedule_job (self, index, now + ota_sim_uniform_us (self, G_TIME_SPAN_SECOND, 10 * G_TIME_SPAN_SECOND));
+      schedule_job (self, index, now + ota_sim_uniform_us (self, SECOND, 10 * SECOND));
     }
   ota_sim_device_schedule_churn (self, index, TRUE);
 }
@@ -224,6 +225,16 @@ ota_sim_device_run_answer (OtaSimFleet *self,
     self->stats.confirms++;
   else
     self->stats.declines++;
+}
+
+/* A download progress the device reports (or would report) after progress 0. */
+static guint8
+random_download_point (OtaSimFleet *self,
+                       guint32      n_steps)
+{
+  guint point = self->config.progress_step * (guint) g_rand_int_range (self->rand, 1, (gint32) n_steps + 1);
+
+  return (guint8) MIN (point, DOWNLOAD_END);
 }
 
 void
@@ -268,8 +279,7 @@ ota_sim_device_start_job (OtaSimFleet *self,
         default:   /* -2 while downloading; -1 anywhere before the reboot */
           device->fail_at = device->fail_step == -1 && g_rand_boolean (self->rand)
                             ? FLASH_PROGRESS
-                            : MIN (self->config.progress_step * (guint) g_rand_int_range (self->rand, 1, n_steps + 1),
-                                   DOWNLOAD_END);
+                            : random_download_point (self, n_steps);
           break;
         }
     }
@@ -277,14 +287,13 @@ ota_sim_device_start_job (OtaSimFleet *self,
     {
       /* After progress 0, so the engine's timeout runs (R-B14). */
       device->outcome = OUTCOME_HANG;
-      device->fail_at = MIN (self->config.progress_step * (guint) g_rand_int_range (self->rand, 1, n_steps + 1),
-                             DOWNLOAD_END);
+      device->fail_at = random_download_point (self, n_steps);
     }
   else if (roll < self->config.failure_rate + self->config.hang_rate + self->config.unexpected_rate)
     device->outcome = OUTCOME_UNEXPECTED;
   else
     device->outcome = OUTCOME_SUCCESS;
 
-  schedule_job (self, index, at + ota_sim_uniform_us (self, G_TIME_SPAN_SECOND, 10 * G_TIME_SPAN_SECOND));
+  schedule_job (self, index, at + ota_sim_uniform_us (self, SECOND, 10 * SECOND));
 }
 

@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
+/* Download progress runs 0 → DOWNLOAD_END in steps of config.progress_step. */
+#define DOWNLOAD_END      80
 /* The device index of fleet-wide events (EV_POLL). */
 #define GLOBAL_DEVICE     G_MAXUINT32
 

@@ -42,8 +42,8 @@ event_before (const SimEvent *a,
   return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
 
-static gint64
-now_us (OtaSimFleet *self)
+gint64
+ota_sim_fleet_now (OtaSimFleet *self)
 {
   return ota_clock_get_now (OTA_CLOCK (self->clock));
 }
@@ -55,19 +55,19 @@ round_to_tick (OtaSimFleet *self,
                gint64       at)
 {
   gint64 tick = self->config.tick_us;
-  gint64 now = now_us (self);
+  gint64 now = ota_sim_fleet_now (self);
 
   if (at <= now)
     at = now + 1;
   return ((at + tick - 1) / tick) * tick;
 }
 
-static void
-heap_push (OtaSimFleet *self,
-           gint64       at,
-           guint32      device,
-           EventKind    kind,
-           guint32      generation)
+void
+ota_sim_fleet_push_event (OtaSimFleet *self,
+                          gint64       at,
+                          guint32      device,
+                          EventKind    kind,
+                          guint32      generation)
 {
   SimEvent event = {
     .at = round_to_tick (self, at),
@@ -120,22 +120,6 @@ heap_pop (OtaSimFleet *self)
     }
   items[i] = last;
   return top;
-}
-
-gint64
-ota_sim_fleet_now (OtaSimFleet *self)
-{
-  return now_us (self);
-}
-
-void
-ota_sim_fleet_push_event (OtaSimFleet *self,
-                          gint64       at,
-                          guint32      device,
-                          EventKind    kind,
-                          guint32      generation)
-{
-  heap_push (self, at, device, kind, generation);
 }
 
 void
@@ -221,7 +205,7 @@ answer_batch (OtaSimFleet *self,
           if (g_rand_double (self->rand) < self->config.confirm_rate)
             device->flags |= FLAG_ANSWER_YES;
           device->answer_module = g_string_chunk_insert_const (self->strings, module);
-          heap_push (self, now + ota_sim_uniform_us (self, 0, self->config.confirm_delay_max_us),
+          ota_sim_fleet_push_event (self, now + ota_sim_uniform_us (self, 0, self->config.confirm_delay_max_us),
                      index, EV_ANSWER, 0);
         }
 
@@ -267,7 +251,7 @@ poll_confirmations (OtaSimFleet *self,
         }
     }
 
-  heap_push (self, now + self->config.confirm_poll_us, GLOBAL_DEVICE, EV_POLL, 0);
+  ota_sim_fleet_push_event (self, now + self->config.confirm_poll_us, GLOBAL_DEVICE, EV_POLL, 0);
   return TRUE;
 }
 
@@ -289,9 +273,17 @@ ota_sim_fleet_send_notice (OtaDeviceLink          *link,
     }
 
   self->stats.notices++;
-  ota_sim_device_start_job (self, GPOINTER_TO_UINT (value) - 1, notice->module, notice->version, notice->size,
-             notice->sent_at);
+  ota_sim_device_start_job (self, GPOINTER_TO_UINT (value) - 1, notice->module, notice->version,
+                            notice->size, notice->sent_at);
 }
+
+static void
+ota_sim_fleet_link_init (OtaDeviceLinkInterface *iface)
+{
+  iface->send_notice = ota_sim_fleet_send_notice;
+}
+
+/* ---- Loading -------------------------------------------------------------------- */
 
 /* A fleet loaded on a database where upgrades are under way (a new otactl run, a
  * restart after a crash): the devices of pushed and upgrading tasks go on with their
@@ -305,7 +297,7 @@ resume_batch (OtaSimFleet  *self,
               GError      **error)
 {
   static const OtaTaskStatus statuses[] = { OTA_TASK_STATUS_PUSHED, OTA_TASK_STATUS_UPGRADING };
-  gint64 now = now_us (self);
+  gint64 now = ota_sim_fleet_now (self);
 
   for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     {
@@ -334,7 +326,8 @@ resume_batch (OtaSimFleet  *self,
               if (value == NULL || ota_task_get_retry_pending (task))
                 continue;
               ota_sim_device_start_job (self, GPOINTER_TO_UINT (value) - 1, ota_firmware_get_module (firmware),
-                         ota_firmware_get_version (firmware), ota_firmware_get_size (firmware), now);
+                                        ota_firmware_get_version (firmware), ota_firmware_get_size (firmware),
+                                        now);
               device = ota_sim_fleet_device (self, GPOINTER_TO_UINT (value) - 1);
               if (!(device->flags & FLAG_ONLINE))
                 {
@@ -375,12 +368,6 @@ resume_upgrades (OtaSimFleet  *self,
     }
 
   return TRUE;
-}
-
-static void
-ota_sim_fleet_link_init (OtaDeviceLinkInterface *iface)
-{
-  iface->send_notice = ota_sim_fleet_send_notice;
 }
 
 /* ---- The object ---------------------------------------------------------------- */
@@ -557,7 +544,7 @@ ota_sim_fleet_add_product (OtaSimFleet  *self,
   if (!self->polling)
     {
       self->polling = TRUE;
-      heap_push (self, now_us (self) + self->config.confirm_poll_us, GLOBAL_DEVICE, EV_POLL, 0);
+      ota_sim_fleet_push_event (self, ota_sim_fleet_now (self) + self->config.confirm_poll_us, GLOBAL_DEVICE, EV_POLL, 0);
     }
 
   g_debug ("Fleet: product %s with %u devices", product_key, g_hash_table_size (product->by_name));
@@ -652,7 +639,7 @@ ota_sim_fleet_run_until (OtaSimFleet  *self,
   g_return_val_if_fail (OTA_IS_SIM_FLEET (self), FALSE);
   g_return_val_if_fail (self->engine != NULL, FALSE);
 
-  now = now_us (self);
+  now = ota_sim_fleet_now (self);
 
   for (;;)
     {

@@ -104,6 +104,16 @@ add_verified_firmware (OtaEngine  *engine,
   verify.firmware_id = ota_firmware_get_id (firmware);
   verification = ota_engine_start_verification (engine, &verify, &error);
   g_assert_no_error (error);
+  {
+    OtaDeviceEvent finished = done;
+
+    /* R-S5: progress 100, then the new version. */
+    finished.kind = OTA_DEVICE_EVENT_PROGRESS;
+    finished.version = NULL;
+    finished.step = 100;
+    ota_engine_apply_device_event (engine, &finished, &error);
+    g_assert_no_error (error);
+  }
   ota_engine_apply_device_event (engine, &done, &error);
   g_assert_no_error (error);
 
@@ -203,8 +213,9 @@ main (int   argc,
               event->device_name = names[first + i];
               if (round < ROUNDS - 1)
                 {
+                  /* Up to 100 in the last progress round: success needs it (R-S5). */
                   event->kind = OTA_DEVICE_EVENT_PROGRESS;
-                  event->step = (int) (round + 1) * 10;
+                  event->step = (int) ((round + 1) * 100 / (ROUNDS - 1));
                 }
               else
                 {

@@ -95,6 +95,16 @@ add_verified_firmware (OtaEngine  *engine,
   verify.firmware_id = ota_firmware_get_id (firmware);
   verification = ota_engine_start_verification (engine, &verify, &error);
   g_assert_no_error (error);
+  {
+    OtaDeviceEvent finished = done;
+
+    /* R-S5: progress 100, then the new version. */
+    finished.kind = OTA_DEVICE_EVENT_PROGRESS;
+    finished.version = NULL;
+    finished.step = 100;
+    ota_engine_apply_device_event (engine, &finished, &error);
+    g_assert_no_error (error);
+  }
   ota_engine_apply_device_event (engine, &done, &error);
   g_assert_no_error (error);
 

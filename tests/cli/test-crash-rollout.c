@@ -97,6 +97,14 @@ prepare_database (Rollout *r)
   verify.firmware_id = ota_firmware_get_id (firmware);
   verification = ota_engine_start_verification (engine, &verify, &error);
   g_assert_no_error (error);
+  /* R-S5: progress 100, then the new version. */
+  {
+    OtaDeviceEvent finished = { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = PRODUCT,
+                                .device_name = "verifier", .step = 100 };
+
+    ota_engine_apply_device_event (engine, &finished, &error);
+    g_assert_no_error (error);
+  }
   ota_engine_apply_device_event (engine, &done, &error);
   g_assert_no_error (error);
 

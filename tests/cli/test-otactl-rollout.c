@@ -101,9 +101,12 @@ setup_verified (CliFixture *f)
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (batch, "counts"), "pushed"), ==, 2);
   g_assert_cmpstr (firmware_status (f), ==, "verifying");
 
-  /* R-V4: verified only once every verification task has ended, all succeeded. */
+  /* R-V4: verified only once every verification task has ended, all succeeded; R-S5:
+   * a task succeeds with progress 100 and the new version, in either order. */
   run_ok (f, "device", "progress", "plug", "ver-01", "50");
   run_ok (f, "device", "report", "plug", "ver-01", "1.1.0");
+  g_assert_nonnull (strstr (f->out, "upgrading"));
+  run_ok (f, "device", "progress", "plug", "ver-01", "100");
   g_assert_nonnull (strstr (f->out, "succeeded"));
   g_assert_cmpstr (firmware_status (f), ==, "verifying");
   run_ok (f, "device", "progress", "plug", "ver-02", "100");
@@ -175,6 +178,7 @@ test_scheduled_batch_walk (CliFixture   *f,
   run_ok (f, "clock", "advance", "10m");
   run_ok (f, "device", "progress", "plug", "dev-01", "-2", "--desc", "CRC mismatch again");
   g_assert_nonnull (strstr (f->out, "failed (download-failed)"));
+  run_ok (f, "device", "progress", "plug", "dev-05", "100");
   run_ok (f, "device", "report", "plug", "dev-05", "1.1.0");
   g_assert_nonnull (strstr (f->out, "succeeded"));
 

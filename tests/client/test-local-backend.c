@@ -575,7 +575,9 @@ test_rollout_round_trip (Fixture       *f,
   g_assert_true (has_change (f, OTA_TEST_PRODUCT));
   g_clear_object (&result);
 
-  /* R-V4: the device reports the new version: the firmware is verified. */
+  /* R-V4, R-S5: the device reports progress 100 and the new version: the firmware is
+   * verified. */
+  send_event (f, OTA_DEVICE_EVENT_PROGRESS, "dev-00010", NULL, 100);
   send_event (f, OTA_DEVICE_EVENT_VERSION, "dev-00010", "2.0", 0);
   ota_backend_get_firmware_async (f->backend, ota_firmware_get_id (firmware), NULL,
                                   client_test_store_result, &result);

@@ -448,9 +448,10 @@ test_batch_source_versions (Fixture       *f,
   g_clear_object (&batch);
   batch = get_batch (f, create_ok (f, &spec));
   g_assert_true (ota_batch_get_sources_named (batch));
+  /* R-R1: a diff firmware's one source is fixed by the package: named either way. */
   spec.source_versions = NULL;
   diff_batch = get_batch (f, create_ok (f, &spec));
-  g_assert_false (ota_batch_get_sources_named (diff_batch));
+  g_assert_true (ota_batch_get_sources_named (diff_batch));
   g_assert_cmpstrv (ota_batch_get_source_versions (diff_batch), other);
 }
 
@@ -867,14 +868,77 @@ test_batch_only_new_reports (Fixture       *f,
   g_assert_cmpuint (rollout_count_tasks (f->base.engine, id, NULL), ==, 0);
 
   ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_SECOND);
-  ota_test_send_version (&f->base, "d-00", "1.0");   /* the same version: no new report */
   ota_test_send_version (&f->base, "late-1", "1.0");
   rollout_add_device (f->base.engine, OTA_TEST_PRODUCT, "new-1", "1.0", NULL, NULL, TRUE);
   rollout_assert_counters (f->base.engine);
 
   rollout_assert_no_task (f->base.engine, id, "d-00");
+  rollout_assert_no_task (f->base.engine, id, "d-01");
   rollout_assert_task (f->base.engine, id, "late-1", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   rollout_assert_task (f->base.engine, id, "new-1", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+}
+
+/* R-B16: a report is new when it arrives after the batch was created, also when it
+ * repeats the version the device had (a device that re-reports joins), also within the
+ * same microsecond. A report handled before the batch existed never counts, even at the
+ * very time of the creation. */
+static void
+test_batch_only_new_reports_same_version (Fixture       *f,
+                                          gconstpointer  data)
+{
+  OtaBatchSpec spec = batch_spec (f);
+  gint64 id;
+
+  rollout_add_devices (f->base.engine, "d", 3, "1.0");
+  ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_MINUTE);
+  /* At the creation's very time, but before it. */
+  ota_test_send_version (&f->base, "d-02", "1.0");
+
+  spec.strategy = OTA_BATCH_STRATEGY_DYNAMIC;
+  spec.only_new_reports = TRUE;
+  id = create_ok (f, &spec);
+  g_assert_cmpuint (rollout_count_tasks (f->base.engine, id, NULL), ==, 0);
+
+  /* Same microsecond, after the creation: new. */
+  ota_test_send_version (&f->base, "d-00", "1.0");
+  rollout_assert_task (f->base.engine, id, "d-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+
+  ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_HOUR);
+  ota_test_send_version (&f->base, "d-01", "1.0");
+  rollout_assert_task (f->base.engine, id, "d-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  rollout_assert_no_task (f->base.engine, id, "d-02");
+  rollout_assert_counters (f->base.engine);
+}
+
+/* R-B7: the set-based enrolment skips only devices that already have a task (a
+ * uniqueness conflict); any other constraint that its rows break fails the creation,
+ * which changes nothing, instead of dropping what broke it silently (as INSERT OR IGNORE
+ * did: its IGNORE also applies to what triggers of the insert write). */
+static void
+test_batch_constraint_violation_not_hidden (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaBatch) batch = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  OtaBatchSpec spec = batch_spec (f);
+  sqlite3 *db = ota_store_get_db (ota_engine_get_store (f->base.engine));
+
+  rollout_add_devices (f->base.engine, "d", 3, "1.0");
+  /* A row the database refuses (push_log.batch_id is NOT NULL), written with d-01's task. */
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER break_d01 AFTER INSERT ON tasks "
+                                     "WHEN NEW.device_name = 'd-01' "
+                                     "BEGIN INSERT INTO push_log (batch_id, at) VALUES (NULL, NEW.id); END;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  before = ota_test_dump_store (f->base.engine);
+
+  batch = ota_engine_create_batch (f->base.engine, &spec, &error);
+  g_assert_null (batch);
+  g_assert_error (error, OTA_ERROR, OTA_ERROR_STORE);
+  after = ota_test_dump_store (f->base.engine);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER break_d01;", NULL, NULL, NULL), ==, SQLITE_OK);
 }
 
 /* R-B17: cancelling a batch cancels what has not ended; an ended batch is refused. */
@@ -893,6 +957,7 @@ test_batch_cancel (Fixture       *f,
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
   id = create_ok (f, &spec);
+  ota_test_send_progress (&f->base, "d-00", 100, NULL);
   ota_test_send_version (&f->base, "d-00", "2.0");
   ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_MINUTE);
 
@@ -1055,6 +1120,8 @@ main (int   argc,
   ADD ("/batch/R-B15/overwrite-yes-except-upgrading", test_batch_overwrite_yes);
   ADD ("/batch/R-B15/overwrite-pending-tasks", test_batch_overwrite_pending);
   ADD ("/batch/R-B16/only-new-reports", test_batch_only_new_reports);
+  ADD ("/batch/R-B16/same-version-reported-again-is-new", test_batch_only_new_reports_same_version);
+  ADD ("/batch/R-B7/constraint-violation-not-hidden", test_batch_constraint_violation_not_hidden);
   ADD ("/batch/R-B17/cancel-batch", test_batch_cancel);
   ADD ("/batch/R-B17/cancel-scheduled-batch", test_batch_cancel_scheduled);
   ADD ("/batch/forecast/counts-and-changes-nothing", test_batch_forecast);

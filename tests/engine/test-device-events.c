@@ -6,7 +6,9 @@
  */
 #include <string.h>
 
+#include "ota-engine-private.h"
 #include "ota-test-link.h"
+#include "test-rollout-common.h"
 
 static const char * const one_source[] = { "1.0", NULL };
 
@@ -122,13 +124,12 @@ test_unknown_device_refused (Fixture       *f,
   assert_refused (f, &other_product, OTA_ERROR_NOT_FOUND, "device");
 }
 
-/* R-E3: a step is 0..100 or -1..-4; the description at most 200 characters. */
+/* R-E3: a step is 0..100 or -1..-4; the bounds themselves are fine. */
 static void
-test_step_and_description_ranges (Fixture       *f,
-                                  gconstpointer  data)
+test_step_ranges (Fixture       *f,
+                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
   OtaDeviceEvent event = { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT,
                            .device_name = "dev-00" };
   gint64 batch_id = pushed_batch (f);
@@ -137,17 +138,8 @@ test_step_and_description_ranges (Fixture       *f,
   assert_refused (f, &event, OTA_ERROR_INVALID_FIELD, "step");
   event.step = -5;
   assert_refused (f, &event, OTA_ERROR_INVALID_FIELD, "step");
-
-  /* 201 Chinese characters: counted as characters, not bytes. */
-  for (guint i = 0; i < 201; i++)
-    g_string_append (text, "错");
-  event.step = -2;
-  event.description = text->str;
-  assert_refused (f, &event, OTA_ERROR_INVALID_FIELD, "description");
   assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 
-  /* The bounds themselves are fine. */
-  g_string_truncate (text, 200 * strlen ("错"));
   event.step = 100;
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &event, &error));
   g_assert_no_error (error);
@@ -155,6 +147,37 @@ test_step_and_description_ranges (Fixture       *f,
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &event, &error));
   g_assert_no_error (error);
   assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_FLASH_FAILED);
+}
+
+/* R-E3, R-S6: a device error with a description over 200 characters still fails the
+ * task: the text is cut to 200 characters (counted as characters, on a character
+ * boundary), never the failure lost. */
+static void
+test_long_description_cut (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(OtaTask) task = NULL;
+  OtaDeviceEvent event = { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT,
+                           .device_name = "dev-00", .step = -2 };
+  gint64 batch_id = pushed_batch (f);
+
+  /* 250 Chinese characters, 3 bytes each. */
+  for (guint i = 0; i < 250; i++)
+    g_string_append (text, i < 200 ? "错" : "误");
+  event.description = text->str;
+  g_assert_true (ota_engine_apply_device_event (f->base.engine, &event, &error));
+  g_assert_no_error (error);
+
+  task = ota_test_get_task (&f->base, batch_id, "dev-00");
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_FAILED);
+  g_assert_cmpint (ota_task_get_reason (task), ==, OTA_TASK_REASON_DOWNLOAD_FAILED);
+  g_assert_cmpint (ota_task_get_error_code (task), ==, -2);
+  g_assert_true (g_utf8_validate (ota_task_get_detail (task), -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (ota_task_get_detail (task), -1), ==, 200);
+  g_assert_cmpuint (strlen (ota_task_get_detail (task)), ==, 200 * strlen ("错"));
+  g_assert_null (strstr (ota_task_get_detail (task), "误"));
 }
 
 /* R-E2 (R-F4, R-F6): the reported version and the module follow the field rules. */
@@ -203,6 +226,80 @@ test_group_skips_invalid (Fixture       *f,
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
   g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_SUCCEEDED);
   g_assert_cmpuint (ota_task_get_progress (task), ==, 100);
+}
+
+static void
+exec_sql (Fixture    *f,
+          const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ota_store_exec (ota_engine_get_store (f->base.engine), sql, &error));
+  g_assert_no_error (error);
+}
+
+/* R-E1..R-E3: an event that cannot be applied (here a constraint refuses its change) is
+ * undone alone and counted; the events before and after it in the group stand. */
+static void
+test_group_undoes_failing_event_alone (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  OtaBatchSpec spec = batch_spec (f);
+  const OtaDeviceEvent events[] = {
+    { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00", .step = 10 },
+    { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-01", .step = 20 },
+    { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-02", .step = 30 },
+  };
+  guint rejected = 99;
+  gint64 batch_id;
+
+  add_devices (f, 3, TRUE);
+  batch_id = ota_test_create_batch (&f->base, &spec);
+  exec_sql (f, "CREATE TRIGGER refuse_dev01 BEFORE UPDATE ON tasks WHEN NEW.device_name = 'dev-01' "
+               "BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
+
+  g_assert_true (ota_engine_apply_device_events (f->base.engine, events, G_N_ELEMENTS (events),
+                                                 &rejected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected, ==, 1);
+  exec_sql (f, "DROP TRIGGER refuse_dev01;");
+
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  assert_task (f, batch_id, "dev-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  assert_task (f, batch_id, "dev-02", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  rollout_assert_counters (f->base.engine);
+}
+
+/* R-E1..R-E3: when the store itself fails, the whole group fails with the error and
+ * nothing of it was applied (the caller keeps it and tries again). */
+static void
+test_group_store_failure_applies_nothing (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const OtaDeviceEvent events[] = {
+    { .kind = OTA_DEVICE_EVENT_OFFLINE, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00" },
+    { .kind = OTA_DEVICE_EVENT_VERSION, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00", .version = "1.5" },
+    { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00", .step = 10 },
+  };
+  guint rejected = 99;
+
+  pushed_batch (f);
+  /* Every statement that changes a task fails to compile: no constraint, a broken store. */
+  exec_sql (f, "CREATE TRIGGER broken AFTER UPDATE ON tasks BEGIN SELECT no_such_function (); END;");
+  before = ota_test_dump_store (f->base.engine);
+
+  g_assert_false (ota_engine_apply_device_events (f->base.engine, events, G_N_ELEMENTS (events),
+                                                  &rejected, &error));
+  g_assert_error (error, OTA_ERROR, OTA_ERROR_STORE);
+  g_assert_cmpuint (rejected, ==, 0);
+
+  after = ota_test_dump_store (f->base.engine);
+  g_assert_cmpstr (before, ==, after);
+  exec_sql (f, "DROP TRIGGER broken;");
 }
 
 /* ---- R-E1 presence, R-S2 pending-push ---------------------------------------- */
@@ -412,6 +509,53 @@ test_notice_diff_and_signature (Fixture       *f,
   g_assert_cmpstr (notice->signature, ==, ota_firmware_get_signature (firmware));
 }
 
+/* R-E4: the link a due pass sends through is a reference of its own: replacing the
+ * engine's link (the main thread) while a pass runs on a worker thread never frees it
+ * under the pass. */
+static gpointer
+run_due_passes (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OtaDeviceLink) link = ota_engine_dup_device_link (f->base.engine);
+
+      g_assert_true (ota_engine_run_due (f->base.engine, &error));
+      g_assert_no_error (error);
+      g_assert_true (link == NULL || OTA_IS_DEVICE_LINK (link));
+    }
+
+  return NULL;
+}
+
+static void
+test_link_replaced_while_pushing (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(OtaDeviceLink) held = NULL;
+  GThread *worker;
+
+  /* A reference outlives the engine's. */
+  held = ota_engine_dup_device_link (f->base.engine);
+  g_assert_true (held == OTA_DEVICE_LINK (f->link));
+  ota_engine_set_device_link (f->base.engine, NULL);
+  g_assert_null (ota_engine_dup_device_link (f->base.engine));
+  g_assert_cmpuint (ota_test_link_get_n_notices (OTA_TEST_LINK (held)), ==, 0);
+
+  /* Links that only the engine holds, replaced as fast as passes take them. */
+  worker = g_thread_new ("due-passes", run_due_passes, f);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(OtaTestLink) link = ota_test_link_new ();
+
+      ota_engine_set_device_link (f->base.engine, OTA_DEVICE_LINK (link));
+    }
+  g_thread_join (worker);
+  ota_engine_set_device_link (f->base.engine, NULL);
+}
+
 /* ---- R-E3 progress, R-S4 upgrading -------------------------------------------- */
 
 /* R-S4: the first progress report makes the task upgrading, with the reported step. */
@@ -505,6 +649,9 @@ test_only_named_module (Fixture       *f,
   g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_UPGRADING);
   g_assert_cmpuint (ota_task_get_progress (task), ==, 60);
 
+  progress.step = 100;
+  g_assert_true (ota_engine_apply_device_event (f->base.engine, &progress, &error));
+  g_assert_no_error (error);
   report.version = "w2";
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &report, &error));
   g_assert_no_error (error);
@@ -549,46 +696,94 @@ test_progress_100_is_not_success (Fixture       *f,
   g_assert_cmpuint (ota_task_get_progress (task), ==, 100);
 }
 
-/* R-S5: the firmware's version is success, after progress 100 or on its own. */
+/* R-S5 (升级成功: 设备上报升级进度100%，并上报了升级后的正确版本号): progress 100 and then
+ * the firmware's version is success. */
 static void
-test_target_version_succeeds (Fixture       *f,
-                              gconstpointer  data)
+test_progress_100_then_version_succeeds (Fixture       *f,
+                                         gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
-  gint64 batch_id;
+  gint64 batch_id = pushed_batch (f);
   g_autoptr(OtaTask) task = NULL;
-  g_autoptr(OtaTask) direct = NULL;
-  g_autoptr(OtaTask) waiting = NULL;
   g_autoptr(OtaBatch) batch = NULL;
-  g_autoptr(OtaDevice) off = NULL;
-
-  add_devices (f, 2, TRUE);
-  off = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, "dev-off", "1.0");
-  ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, "dev-off");
-  batch_id = ota_test_create_batch (&f->base, &spec);
 
   ota_test_send_progress (&f->base, "dev-00", 100, NULL);
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
   ota_test_send_version (&f->base, "dev-00", "2.0");
+
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
   g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_SUCCEEDED);
   g_assert_cmpuint (ota_task_get_progress (task), ==, 100);
   g_assert_cmpstr (ota_task_get_current_version (task), ==, "2.0");
 
-  /* Straight from pushed … */
-  ota_test_send_version (&f->base, "dev-01", "2.0");
-  direct = ota_test_get_task (&f->base, batch_id, "dev-01");
-  g_assert_cmpint (ota_task_get_status (direct), ==, OTA_TASK_STATUS_SUCCEEDED);
-  g_assert_cmpuint (ota_task_get_progress (direct), ==, 100);
-
-  /* … and from pending-push: any unfinished status. */
-  ota_test_send_version (&f->base, "dev-off", "2.0");
-  waiting = ota_test_get_task (&f->base, batch_id, "dev-off");
-  g_assert_cmpint (ota_task_get_status (waiting), ==, OTA_TASK_STATUS_SUCCEEDED);
-
   /* All ended: a static batch is finished. */
   batch = ota_engine_get_batch (f->base.engine, batch_id, NULL);
-  g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_SUCCEEDED), ==, 3);
+  g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_SUCCEEDED), ==, 1);
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_FINISHED);
+}
+
+/* R-S5: the other order works too. The version on its own is noted and waits for
+ * progress 100: a pushed task stays pushed (no timeout starts), and is not failed by
+ * time passing. */
+static void
+test_version_then_progress_100_succeeds (Fixture       *f,
+                                         gconstpointer  data)
+{
+  gint64 batch_id = pushed_batch (f);
+  g_autoptr(OtaTask) waiting = NULL;
+  g_autoptr(OtaTask) task = NULL;
+
+  ota_test_send_version (&f->base, "dev-00", "2.0");
+  ota_test_advance (&f->base, G_TIME_SPAN_DAY);
+  waiting = ota_test_get_task (&f->base, batch_id, "dev-00");
+  g_assert_cmpint (ota_task_get_status (waiting), ==, OTA_TASK_STATUS_PUSHED);
+  g_assert_cmpstr (ota_task_get_current_version (waiting), ==, "2.0");
+  g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, G_MAXINT64);
+
+  ota_test_send_progress (&f->base, "dev-00", 100, NULL);
+  task = ota_test_get_task (&f->base, batch_id, "dev-00");
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_SUCCEEDED);
+  g_assert_cmpuint (ota_task_get_progress (task), ==, 100);
+}
+
+/* R-S5, R-S6: while upgrading, the version without progress 100 keeps the task
+ * upgrading; the timeout fails it. */
+static void
+test_version_alone_times_out (Fixture       *f,
+                              gconstpointer  data)
+{
+  gint64 batch_id = pushed_batch (f);
+  g_autoptr(OtaTask) task = NULL;
+
+  ota_test_send_progress (&f->base, "dev-00", 60, NULL);
+  ota_test_send_version (&f->base, "dev-00", "2.0");
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+
+  /* The batch's timeout: 60 minutes (OTA_BATCH_SPEC_INIT) from the first progress. */
+  ota_test_advance (&f->base, 60 * G_TIME_SPAN_MINUTE);
+  task = ota_test_get_task (&f->base, batch_id, "dev-00");
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_FAILED);
+  g_assert_cmpint (ota_task_get_reason (task), ==, OTA_TASK_REASON_TIMEOUT);
+  g_assert_cmpstr (ota_task_get_current_version (task), ==, "2.0");
+}
+
+/* R-S5: a device that reports the new version before its notice went out (offline,
+ * pending-push) succeeds once the notice is out and it reports progress 100. */
+static void
+test_version_before_notice (Fixture       *f,
+                            gconstpointer  data)
+{
+  OtaBatchSpec spec = batch_spec (f);
+  gint64 batch_id;
+
+  add_devices (f, 1, FALSE);
+  batch_id = ota_test_create_batch (&f->base, &spec);
+  ota_test_send_version (&f->base, "dev-00", "2.0");
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+
+  ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-00");
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_send_progress (&f->base, "dev-00", 100, NULL);
+  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
 }
 
 /* R-S6: while upgrading, a version that is neither a source nor the target fails the
@@ -678,6 +873,7 @@ test_terminal_never_changes (Fixture       *f,
 
   add_devices (f, 2, TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
+  ota_test_send_progress (&f->base, "dev-00", 100, NULL);
   ota_test_send_version (&f->base, "dev-00", "2.0");
   ota_test_send_progress (&f->base, "dev-01", -3, "bad signature");
   succeeded = ota_test_get_task (&f->base, batch_id, "dev-00");
@@ -719,9 +915,12 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/events/R-E1/unknown-device-refused", test_unknown_device_refused);
-  ADD ("/events/R-E3/step-and-description-ranges", test_step_and_description_ranges);
+  ADD ("/events/R-E3/step-ranges", test_step_ranges);
+  ADD ("/events/R-E3/R-S6/long-description-cut-to-200-characters", test_long_description_cut);
   ADD ("/events/R-E2/version-and-module-follow-R-F4-R-F6", test_version_and_module_rules);
   ADD ("/events/R-E3/group-skips-and-counts-invalid", test_group_skips_invalid);
+  ADD ("/events/R-E3/group-undoes-failing-event-alone", test_group_undoes_failing_event_alone);
+  ADD ("/events/R-E3/group-store-failure-applies-nothing", test_group_store_failure_applies_nothing);
   ADD ("/events/R-E1/online-offline-flag", test_online_offline_flag);
   ADD ("/events/R-S2/offline-device-pushed-when-online", test_offline_device_pushed_when_online);
   ADD ("/events/R-S2/offline-while-rate-limited", test_offline_while_rate_limited);
@@ -730,13 +929,17 @@ main (int   argc,
   ADD ("/events/R-E5/answers-ignored-after-push", test_answers_ignored_after_push);
   ADD ("/events/R-S3/R-E4/notice-contents", test_notice_contents);
   ADD ("/events/R-E4/notice-diff-and-signature", test_notice_diff_and_signature);
+  ADD ("/events/R-E4/link-replaced-while-pushing", test_link_replaced_while_pushing);
   ADD ("/events/R-S4/progress-makes-upgrading", test_progress_makes_upgrading);
   ADD ("/events/R-E3/identical-progress-ignored", test_identical_progress_ignored);
   ADD ("/events/R-S2/progress-on-pending-push-ignored", test_progress_on_pending_push_ignored);
   ADD ("/events/R-E3/only-the-named-module", test_only_named_module);
   ADD ("/events/R-E2/version-report-stored", test_version_report_stored);
   ADD ("/events/R-S5/progress-100-is-not-success", test_progress_100_is_not_success);
-  ADD ("/events/R-S5/target-version-succeeds", test_target_version_succeeds);
+  ADD ("/events/R-S5/progress-100-then-version-succeeds", test_progress_100_then_version_succeeds);
+  ADD ("/events/R-S5/version-then-progress-100-succeeds", test_version_then_progress_100_succeeds);
+  ADD ("/events/R-S5/version-alone-times-out", test_version_alone_times_out);
+  ADD ("/events/R-S5/version-before-notice-waits-for-100", test_version_before_notice);
   ADD ("/events/R-S6/unexpected-version-fails", test_unexpected_version_fails);
   ADD ("/events/R-S6/device-error-fails-with-text", test_device_error_fails_with_text);
   ADD ("/events/R-S6/each-error-step-has-its-reason", test_each_error_step);

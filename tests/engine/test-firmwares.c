@@ -457,6 +457,36 @@ test_name_forbidden_characters_refused (OtaTestFixture *f,
     }
 }
 
+/* R-F2: kana with a voicing mark typed as two code points (カ + U+3099, as some input
+ * methods and macOS file names give them) are the same kana as the composed one (ガ):
+ * the name is checked and stored in NFC, and the two spellings are one name. */
+static void
+test_name_decomposed_kana_normalised (OtaTestFixture *f,
+                                      gconstpointer   data)
+{
+  const char *decomposed = "fw\u30AB\u3099\u30A4\u30C8\u3099";   /* fwガイド, 2 marks apart */
+  const char *composed = "fw\u30AC\u30A4\u30C9";
+  OtaFirmwareSpec spec = good_spec (decomposed);
+  g_autofree char *path = write_bin (f, "kana.bin");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaFirmware) firmware = NULL;
+
+  g_assert_cmpuint (g_utf8_strlen (decomposed, -1), ==, 7);
+  g_assert_true (ota_validate_firmware_name (decomposed, &error));
+  g_assert_no_error (error);
+
+  add_own_product (f);
+  g_assert_true (ota_engine_check_firmware_spec (f->engine, &spec, &error));
+  g_assert_no_error (error);
+  firmware = add_firmware_ok (f, &spec, path);
+  g_assert_cmpstr (ota_firmware_get_name (firmware), ==, composed);
+
+  /* The composed spelling is the name already taken. */
+  spec.name = composed;
+  spec.version = "3.0";
+  assert_spec_refused (f, &spec, OTA_ERROR_CONFLICT, "name");
+}
+
 /* R-F2: a name is unique within its product (the schema's UNIQUE (product_key, name)),
  * but another product may use it. */
 static void
@@ -1264,6 +1294,29 @@ test_description_length (OtaTestFixture *f,
   assert_spec_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "description");
 }
 
+/* R-F9: a description pasted from elsewhere keeps its tabs and CR LF line ends; other
+ * control characters are still refused. */
+static void
+test_description_tabs_and_crlf (OtaTestFixture *f,
+                                gconstpointer   data)
+{
+  OtaFirmwareSpec spec = good_spec ("pasted");
+  g_autofree char *path = write_bin (f, "pasted.bin");
+  g_autoptr(OtaFirmware) firmware = NULL;
+
+  add_own_product (f);
+  spec.description = "修复:\r\n\t- 蓝牙重连\r\n\t- Wi-Fi\tstability";
+  firmware = add_firmware_ok (f, &spec, path);
+  g_assert_cmpstr (ota_firmware_get_description (firmware), ==, spec.description);
+
+  spec.name = "escape";
+  spec.description = "colour \x1b[1m";
+  assert_spec_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "description");
+  spec.name = "vtab";
+  spec.description = "a\vb";
+  assert_spec_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "description");
+}
+
 /* ---- R-F10 status, reading back ------------------------------------------- */
 
 /* R-F10: a new firmware is unverified; everything reads back after a restart; the list
@@ -1435,6 +1488,7 @@ main (int   argc,
   ADD ("/firmware/R-F2/name-40-chinese-chars-accepted", test_name_40_chars_accepted);
   ADD ("/firmware/R-F2/name-41-chinese-chars-refused", test_name_41_chars_refused);
   ADD ("/firmware/R-F2/name-allowed-characters", test_name_allowed_characters);
+  ADD ("/firmware/R-F2/decomposed-kana-normalised-to-NFC", test_name_decomposed_kana_normalised);
   ADD ("/firmware/R-F2/name-forbidden-characters-refused", test_name_forbidden_characters_refused);
   ADD ("/firmware/R-F2/name-unique-per-product", test_name_unique_per_product);
   ADD ("/firmware/R-F2/name-taken-while-hashing-refused", test_name_taken_while_hashing);
@@ -1459,6 +1513,7 @@ main (int   argc,
   ADD ("/firmware/R-F8/cancel-half-way-leaves-nothing", test_file_cancel_half_way);
   ADD ("/firmware/R-F8/failed-record-removes-new-blob-only", test_failed_record_removes_new_blob);
   ADD ("/firmware/R-F9/description-100-chinese-chars", test_description_length);
+  ADD ("/firmware/R-F9/description-tabs-and-crlf-allowed", test_description_tabs_and_crlf);
   ADD ("/firmware/R-F10/status-unverified-and-read-back", test_status_unverified_and_read_back);
   ADD ("/firmware/R-F8/async-add", test_async_add);
   ADD ("/firmware/R-F8/async-cancelled-and-refused", test_async_cancelled);

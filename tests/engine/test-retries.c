@@ -112,6 +112,41 @@ test_no_retry_with_interval_none (Fixture       *f,
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
 }
 
+/* R-R1: a diff firmware's source is fixed by the firmware (R-B4), so its batch always
+ * names it, whether or not the operator passed it: it retries. */
+static void
+test_diff_batch_retries_without_explicit_sources (Fixture       *f,
+                                                  gconstpointer  data)
+{
+  g_autoptr(OtaFirmware) diff = NULL;
+  g_autoptr(OtaDevice) device = NULL;
+  g_autoptr(OtaTask) waiting = NULL;
+  g_autoptr(OtaBatch) batch = NULL;
+  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
+  gint64 batch_id;
+
+  diff = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw-diff", OTA_FIRMWARE_TYPE_DIFF,
+                                NULL, "1.0", "2.5");
+  ota_test_verify_firmware (&f->base, diff, "diff-verifier");
+  ota_test_link_clear (f->link);
+  device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, "dev-d", "1.0");
+
+  spec.firmware_id = ota_firmware_get_id (diff);
+  spec.source_versions = NULL;
+  spec.retry_interval = OTA_RETRY_INTERVAL_IMMEDIATE;
+  spec.retry_limit = 1;
+  batch_id = ota_test_create_batch (&f->base, &spec);
+  batch = ota_engine_get_batch (f->base.engine, batch_id, NULL);
+  g_assert_true (ota_batch_get_sources_named (batch));
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
+
+  ota_test_send_progress (&f->base, "dev-d", -3, "patch does not apply");
+  waiting = ota_test_get_task (&f->base, batch_id, "dev-d");
+  g_assert_cmpint (ota_task_get_status (waiting), ==, OTA_TASK_STATUS_PUSHED);
+  g_assert_cmpuint (ota_task_get_tries (waiting), ==, 2);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 2);
+}
+
 /* ---- R-R2, R-R4 what is retried and how ---------------------------------------- */
 
 /* R-R2, R-R4: a device error is retried after the interval (10 min: at 10 min, not at
@@ -201,6 +236,7 @@ test_unexpected_version_retried (Fixture       *f,
   g_assert_cmpuint (last_notice (f)->try_number, ==, 2);
 
   /* The retry worked. */
+  ota_test_send_progress (&f->base, "dev-x", 100, NULL);
   ota_test_send_version (&f->base, "dev-x", "2.0");
   g_clear_object (&waiting);
   waiting = get_task (f, batch_id);
@@ -289,6 +325,69 @@ test_retry_waits_for_offline_device (Fixture       *f,
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-x");
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 2);
   g_assert_cmpint (last_notice (f)->sent_at, ==, f->t0 + 15 * MINUTE);
+}
+
+/* R-R4: a retry queued while the device is offline (its last report came after the
+ * engine saw it go) keeps its interval: coming online a minute later sends nothing; the
+ * notice goes after 24 h. */
+static void
+test_retry_queued_offline_keeps_interval (Fixture       *f,
+                                          gconstpointer  data)
+{
+  gint64 batch_id = start_batch (f, OTA_RETRY_INTERVAL_24_HOURS, 1, TRUE);
+  g_autoptr(OtaTask) waiting = NULL;
+  g_autoptr(OtaTask) retried = NULL;
+
+  ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, "dev-x");
+  ota_test_send_progress (&f->base, "dev-x", -2, "lost the connection");
+  waiting = get_task (f, batch_id);
+  g_assert_cmpint (ota_task_get_status (waiting), ==, OTA_TASK_STATUS_PUSHED);
+  g_assert_true (ota_task_get_retry_pending (waiting));
+
+  ota_test_advance (&f->base, MINUTE);
+  ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-x");
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
+
+  ota_test_advance (&f->base, G_TIME_SPAN_DAY - MINUTE - SECOND);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
+  ota_test_advance (&f->base, SECOND);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 2);
+  g_assert_cmpint (last_notice (f)->sent_at, ==, f->t0 + G_TIME_SPAN_DAY);
+  retried = get_task (f, batch_id);
+  g_assert_cmpuint (ota_task_get_tries (retried), ==, 2);
+}
+
+/* R-R4, R-S6: a retry's notice starts its timeout when it is sent: a device that never
+ * reports again ends as timeout instead of staying pushed for ever (which would also
+ * block overwrites and verifications). Its first progress report counts from then on
+ * (R-B14), never earlier. */
+static void
+test_silent_retry_times_out (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 batch_id = start_batch (f, OTA_RETRY_INTERVAL_10_MINUTES, 2, TRUE);
+  g_autoptr(OtaTask) waiting = NULL;
+  g_autoptr(OtaTask) timed_out = NULL;
+  gint64 sent_at = f->t0 + 10 * MINUTE;
+
+  ota_test_send_progress (&f->base, "dev-x", -1, "first try broke");
+  ota_test_advance (&f->base, 10 * MINUTE);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 2);
+  g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, sent_at + 5 * MINUTE);
+
+  ota_test_advance (&f->base, 5 * MINUTE - SECOND);
+  waiting = get_task (f, batch_id);
+  g_assert_cmpint (ota_task_get_status (waiting), ==, OTA_TASK_STATUS_PUSHED);
+
+  ota_test_advance (&f->base, SECOND);
+  timed_out = get_task (f, batch_id);
+  g_assert_cmpint (ota_task_get_status (timed_out), ==, OTA_TASK_STATUS_FAILED);
+  g_assert_cmpint (ota_task_get_reason (timed_out), ==, OTA_TASK_REASON_TIMEOUT);
+  g_assert_cmpint (ota_task_get_updated_at (timed_out), ==, sent_at + 5 * MINUTE);
+  g_assert_cmpuint (ota_task_get_tries (timed_out), ==, 2);
+  /* R-R3: a timeout is not retried, though one retry was left. */
+  ota_test_advance (&f->base, G_TIME_SPAN_DAY);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 2);
 }
 
 /* R-R4, R-B14: the next try gets its own timeout from its own first progress report; the
@@ -451,6 +550,9 @@ main (int   argc,
   ADD ("/retries/R-R4/progress-drops-pending-retry", test_progress_drops_pending_retry);
   ADD ("/retries/R-R4/waits-for-offline-device", test_retry_waits_for_offline_device);
   ADD ("/retries/R-R4/retry-has-its-own-timeout", test_retry_has_its_own_timeout);
+  ADD ("/retries/R-R4/retry-queued-offline-keeps-24h-interval", test_retry_queued_offline_keeps_interval);
+  ADD ("/retries/R-R4/R-S6/silent-retry-times-out", test_silent_retry_times_out);
+  ADD ("/retries/R-R1/diff-batch-retries-without-explicit-sources", test_diff_batch_retries_without_explicit_sources);
   ADD ("/retries/R-R3/timeout-never-retried", test_timeout_never_retried);
   ADD ("/retries/R-R3/conflict-and-decline-never-retried", test_conflict_and_cancel_never_retried);
   ADD ("/retries/R-R5/limit-2-three-notices-then-failed", test_limit_two_then_failed);

@@ -356,6 +356,7 @@ test_window_end_cancels_unfinished (Fixture       *f,
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, start);
 
   ota_test_advance (&f->base, 10 * MINUTE);
+  ota_test_send_progress (&f->base, "dev-00", 100, NULL);
   ota_test_send_version (&f->base, "dev-00", "2.0");
   ota_test_send_progress (&f->base, "dev-01", 40, NULL);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, end);
@@ -534,6 +535,7 @@ run_scenario (Fixture   *f,
   ota_test_send_progress (&f->base, "dev-01", -1, "broken");
   ota_test_send_progress (&f->base, "dev-02", 30, NULL);
   ota_test_send_version (&f->base, "dev-02", "7.7");
+  ota_test_send_progress (&f->base, "dev-03", 100, NULL);
   ota_test_send_version (&f->base, "dev-03", "2.0");
 
   if (reopen)

@@ -172,6 +172,7 @@ test_real_batch_reads_back (OtaTestFixture *f,
 
   ota_manual_clock_advance (f->clock, MINUTE);
   ota_test_send_progress (f, "dev-a", 50, "downloading");
+  ota_test_send_progress (f, "dev-b", 100, NULL);
   ota_test_send_version (f, "dev-b", "2.0");
   ota_test_send_progress (f, "dev-c", -2, "no space");
 
@@ -603,6 +604,31 @@ test_audit_newest_first (OtaTestFixture *f,
   g_assert_cmpuint (total, ==, 3);
 }
 
+/* R-S5..R-S7: a task that ended is never queued for a notice again; the refusal is an
+ * error the caller can report (not a programming check that returns without one). */
+static void
+test_queue_push_refuses_ended_task (OtaTestFixture *f,
+                                    gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 batch_id = add_batch (f, 0);
+  gint64 ended = add_task (f, batch_id, "dev-a01", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
+  g_autofree char *before = ota_test_dump_store (f->engine);
+  g_autofree char *after = NULL;
+
+  {
+    g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (f->engine), &error);
+
+    g_assert_no_error (error);
+    g_assert_false (ota_rollout_queue_push (f->engine, ended, ota_engine_now (f->engine), &error));
+    g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
+    g_assert_cmpstr (ota_error_get_field (error), ==, "task");
+  }
+
+  after = ota_test_dump_store (f->engine);
+  g_assert_cmpstr (before, ==, after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -621,6 +647,7 @@ main (int   argc,
   ADD ("/rollout/R-D2/device-name-filled-by-database", test_device_name_filled_by_database);
   ADD ("/rollout/R-D3/failure-list-and-groups", test_failures);
   ADD ("/audit/newest-first-with-paging", test_audit_newest_first);
+  ADD ("/rollout/R-S5/queue-push-refuses-ended-task", test_queue_push_refuses_ended_task);
 
   return g_test_run ();
 }

@@ -346,10 +346,12 @@ test_verification_all_succeeded (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 id = start_ok (f, &spec);
 
+  ota_test_send_progress (&f->base, "d-00", 100, NULL);
   ota_test_send_version (&f->base, "d-00", "2.0");
   rollout_assert_counters (f->base.engine);
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFYING);
 
+  ota_test_send_progress (&f->base, "d-01", 100, NULL);
   ota_test_send_version (&f->base, "d-01", "2.0");
   rollout_assert_counters (f->base.engine);
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFIED);
@@ -376,6 +378,7 @@ test_verification_failure_then_again (Fixture       *f,
   rollout_assert_task (f->base.engine, id, "d-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_DOWNLOAD_FAILED);
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFYING);
 
+  ota_test_send_progress (&f->base, "d-01", 100, NULL);
   ota_test_send_version (&f->base, "d-01", "2.0");
   rollout_assert_counters (f->base.engine);
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFY_FAILED);
@@ -400,6 +403,7 @@ test_verification_not_twice (Fixture       *f,
   spec.devices = others;
   start_refused (f, &spec, OTA_ERROR_CONFLICT, "firmware", "fw");
 
+  ota_test_send_progress (&f->base, "d-00", 100, NULL);
   ota_test_send_version (&f->base, "d-00", "2.0");
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFIED);
   start_refused (f, &spec, OTA_ERROR_CONFLICT, "firmware", "fw");
@@ -420,6 +424,7 @@ test_verification_cancel (Fixture       *f,
   g_autofree char *after = NULL;
   gint64 id = start_ok (f, &spec);
 
+  ota_test_send_progress (&f->base, "d-00", 100, NULL);
   ota_test_send_version (&f->base, "d-00", "2.0");
   ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_MINUTE);
   cancelled = ota_engine_cancel_batch (f->base.engine, id, &error);
@@ -476,6 +481,7 @@ test_verification_cancel_task (Fixture       *f,
   after = ota_test_dump_store (f->base.engine);
   g_assert_cmpstr (before, ==, after);
 
+  ota_test_send_progress (&f->base, "d-01", 100, NULL);
   ota_test_send_version (&f->base, "d-01", "2.0");
   rollout_assert_counters (f->base.engine);
   g_assert_cmpint (rollout_firmware_status (f->base.engine, f->firmware_id), ==, OTA_FIRMWARE_STATUS_VERIFY_FAILED);

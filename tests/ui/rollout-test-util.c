@@ -141,6 +141,8 @@ rollout_test_verify (UiFixture   *fixture,
 
   verification = ota_engine_start_verification (fixture->base.engine, &spec, &error);
   g_assert_no_error (error);
+  /* R-S5: progress 100 and the new version. */
+  rollout_test_event (fixture, OTA_DEVICE_EVENT_PROGRESS, device, NULL, 100);
   rollout_test_event (fixture, OTA_DEVICE_EVENT_VERSION, device, ota_firmware_get_version (firmware), 0);
 
   verified = rollout_test_get_firmware (fixture, ota_firmware_get_id (firmware));

@@ -105,6 +105,7 @@ test_follows_device_events (Fixture       *f,
   g_autoptr(OtaTaskRow) succeeded = row_at (f, 1);   /* dev-02 */
 
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-01", NULL, 55);
+  rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-02", NULL, 100);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_VERSION, "dev-02", "2.0", 0);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_ONLINE, "dev-04", NULL, 0);
 
@@ -230,6 +231,7 @@ test_cancel_batch (Fixture       *f,
   GtkWidget *dialog;
   g_autoptr(OtaBatch) after = NULL;
 
+  rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-02", NULL, 100);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_VERSION, "dev-02", "2.0", 0);
   UI_TEST_WAIT_UNTIL (g_str_equal (chip_count (f, OTA_TASK_STATUS_SUCCEEDED), "1"));
 

@@ -104,6 +104,7 @@ test_actions_follow_status (Fixture       *f,
   g_assert_false (action_enabled (f, "verify"));
   g_assert_false (action_enabled (f, "batch"));
 
+  rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-00", NULL, 100);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_VERSION, "dev-00", "2.0", 0);
   UI_TEST_WAIT_UNTIL (ota_firmware_get_status (f->page->firmware) == OTA_FIRMWARE_STATUS_VERIFIED);
   g_assert_false (action_enabled (f, "verify"));
@@ -134,6 +135,7 @@ test_batches_with_counts (Fixture       *f,
   /* 29 devices (R-B2: not the verifier); every fifth is offline. */
   g_assert_cmpstr (row_counts (f, 0), ==, "23 pushed · 6 pending push");
 
+  rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-01", NULL, 100);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_VERSION, "dev-01", "2.0", 0);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-02", NULL, 40);
   rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-03", NULL, -4);
