@@ -1,8 +1,9 @@
 /* ota-application.h — the console application: options, the engine it opens, app actions
  *
  * `ota-console [--demo] [--db PATH]`. Without options it opens the default database
- * (ota_engine_default_db_path()); --demo opens a separate demo database, fills it with
- * the demo catalogue when it is empty and marks every window as a demo.
+ * (ota_engine_default_db_path()); --demo opens a separate demo database on a manual
+ * clock, fills it with the demo catalogue and its rollouts when it is empty, and lets a
+ * simulated fleet play it (OtaDemo); every window shows the demo banner.
  */
 #pragma once
 

@@ -718,8 +718,7 @@ ota_engine_apply_device_event (OtaEngine             *self,
   return TRUE;
 }
 
-/* SAVEPOINT, RELEASE or ROLLBACK TO of one event, as a cached statement: a group runs
- * three of them per event. */
+/* SAVEPOINT, RELEASE or ROLLBACK TO of one event, as a cached statement. */
 static gboolean
 run_savepoint (OtaStore    *store,
                const char  *sql,
@@ -744,35 +743,51 @@ is_store_failure (OtaStore     *store,
          (ota_store_get_last_error (store) & 0xff) != SQLITE_CONSTRAINT;
 }
 
-/* Applies one checked event in its own savepoint. *rejected is set when the event could
- * not be applied and was undone alone; FALSE only when the store failed. */
+typedef enum {
+  EVENT_APPLIED,
+  EVENT_REFUSED,     /* nothing changed (an unknown device) or undone alone */
+  EVENT_FAILED,      /* failed half-way, unguarded: the pass must be done again guarded */
+} EventOutcome;
+
+/* Applies one checked event. @guarded: in its own savepoint, so that one failing half-way
+ * is undone alone. FALSE only when the store failed. */
 static gboolean
-apply_in_savepoint (OtaEngine             *self,
-                    const OtaDeviceEvent  *event,
-                    guint                  index,
-                    gint64                 now,
-                    gboolean              *rejected,
-                    GError               **error)
+apply_one (OtaEngine             *self,
+           const OtaDeviceEvent  *event,
+           guint                  index,
+           gint64                 now,
+           gboolean               guarded,
+           EventOutcome          *outcome,
+           GError               **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(GError) local_error = NULL;
   gint64 device_id;
 
-  *rejected = FALSE;
+  *outcome = EVENT_APPLIED;
   if (lookup_device (self, event, &device_id, &local_error))
     {
-      if (0 && !run_savepoint (store, "SAVEPOINT device_event", error))
+      if (guarded && !run_savepoint (store, "SAVEPOINT device_event", error))
         return FALSE;
 
       if (apply_checked (self, event, device_id, now, &local_error))
-        return TRUE || run_savepoint (store, "RELEASE device_event", error);
+        return !guarded || run_savepoint (store, "RELEASE device_event", error);
 
-      /* Undone alone (and the savepoint left), whatever else the group did; a failing
-       * store may have ended the whole transaction already, which the caller undoes. */
-      if (!is_store_failure (store, local_error) &&
-          (!run_savepoint (store, "ROLLBACK TO device_event", error) ||
-           !run_savepoint (store, "RELEASE device_event", error)))
-        return FALSE;
+      /* A failing store may have ended the whole transaction already: the caller undoes
+       * it. Otherwise the event is undone alone, whatever else the group did. */
+      if (!is_store_failure (store, local_error))
+        {
+          if (!guarded)
+            {
+              g_debug ("Device event %u failed; the group is applied again event by event: %s",
+                       index, local_error->message);
+              *outcome = EVENT_FAILED;
+              return TRUE;
+            }
+          if (!run_savepoint (store, "ROLLBACK TO device_event", error) ||
+              !run_savepoint (store, "RELEASE device_event", error))
+            return FALSE;
+        }
     }
 
   if (is_store_failure (store, local_error))
@@ -781,8 +796,48 @@ apply_in_savepoint (OtaEngine             *self,
       return FALSE;
     }
   g_debug ("Device event %u refused: %s", index, local_error->message);
-  *rejected = TRUE;
+  *outcome = EVENT_REFUSED;
   return TRUE;
+}
+
+/* The checked events of a group, in one transaction. Unguarded (the common case, where
+ * every event applies, and without the cost of a savepoint per event) an event failing
+ * half-way sets *again and nothing is kept: the caller applies the group again guarded. */
+static gboolean
+apply_group (OtaEngine             *self,
+             const OtaDeviceEvent  *events,
+             guint                  n_events,
+             const gboolean        *valid,
+             gint64                 now,
+             gboolean               guarded,
+             guint                 *rejected,
+             gboolean              *again,
+             GError               **error)
+{
+  g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (self), error);
+
+  *again = FALSE;
+  if (tx == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      EventOutcome outcome;
+
+      if (!valid[i])
+        continue;
+      if (!apply_one (self, &events[i], i, now, guarded, &outcome, error))
+        return FALSE;
+      if (outcome == EVENT_FAILED)
+        {
+          *again = TRUE;
+          return TRUE;   /* rolled back as tx goes */
+        }
+      if (outcome == EVENT_REFUSED)
+        (*rejected)++;
+    }
+
+  return ota_transaction_commit (tx, error);
 }
 
 /**
@@ -803,7 +858,9 @@ ota_engine_apply_device_events (OtaEngine             *self,
                                 GError               **error)
 {
   g_autofree gboolean *valid = NULL;
-  guint rejected = 0;
+  guint invalid = 0, rejected = 0;
+  gboolean again = FALSE;
+  gint64 now;
 
   g_return_val_if_fail (OTA_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (events != NULL || n_events == 0, FALSE);
@@ -824,38 +881,25 @@ ota_engine_apply_device_events (OtaEngine             *self,
       if (!valid[i])
         {
           g_debug ("Device event %u refused: %s", i, local_error->message);
-          rejected++;
+          invalid++;
         }
     }
 
   if (!ota_engine_run_due (self, error))
     return FALSE;
 
-  {
-    g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (self), error);
-    gint64 now = ota_engine_now (self);
-
-    if (tx == NULL)
-      return FALSE;
-
-    for (guint i = 0; i < n_events; i++)
-      {
-        gboolean refused;
-
-        if (!valid[i])
-          continue;
-        if (!apply_in_savepoint (self, &events[i], i, now, &refused, error))
-          return FALSE;
-        if (refused)
-          rejected++;
-      }
-
-    if (!ota_transaction_commit (tx, error))
-      return FALSE;
-  }
+  now = ota_engine_now (self);
+  if (!apply_group (self, events, n_events, valid, now, FALSE, &rejected, &again, error))
+    return FALSE;
+  if (again)
+    {
+      rejected = 0;
+      if (!apply_group (self, events, n_events, valid, now, TRUE, &rejected, &again, error))
+        return FALSE;
+    }
 
   if (n_rejected != NULL)
-    *n_rejected = rejected;
+    *n_rejected = invalid + rejected;
 
   run_due_after_events (self);
   return TRUE;

@@ -142,6 +142,52 @@ test_demo_seed_determinism (CliFixture   *f,
   g_assert_cmpstr (a, !=, c);
 }
 
+static const char *
+firmware_status (CliFixture *f,
+                 const char *product_key,
+                 const char *version)
+{
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *array;
+
+  cli_assert_status (f, cli_run (f, "--json", "firmware", "list", product_key, NULL), 0);
+  list = cli_out_json (f);
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *firmware = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (firmware, "version"), version))
+        return g_intern_string (json_object_get_string_member (firmware, "status"));
+    }
+  g_assert_not_reached ();
+}
+
+/* R-V4, R-B5..R-B17: --with-rollouts verifies firmwares (one fails) and starts batch
+ * upgrades, played by simulated devices on the database's manual clock. */
+static void
+test_demo_with_rollouts (CliFixture   *f,
+                         gconstpointer data)
+{
+  g_autoptr(JsonNode) summary = NULL;
+  JsonObject *object;
+
+  cli_assert_status (f, cli_run (f, "--json", "demo", "--devices", "1500", "--with-rollouts", NULL), 0);
+  summary = cli_out_json (f);
+  object = json_node_get_object (summary);
+  g_assert_cmpint (json_object_get_int_member (object, "batches"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (object, "verifications"), >=, 6);
+
+  g_assert_cmpstr (firmware_status (f, "a1SmartPlug", "1.3.0"), ==, "verified");
+  g_assert_cmpstr (firmware_status (f, "a1SmartPlug", "2.5.0"), ==, "verifying");
+  g_assert_cmpstr (firmware_status (f, "a1BleLamp01", "3.1.1"), ==, "verify-failed");
+  g_assert_cmpstr (firmware_status (f, "a1Tracker4G", "EC20.R2.3"), ==, "unverified");
+
+  /* The rollouts' time stays with the database. */
+  cli_assert_status (f, cli_run (f, "clock", "show", NULL), 0);
+  g_assert_nonnull (strstr (f->out, "manual"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +200,7 @@ main (int    argc,
   ADD ("/cli/demo/fills-database-with-products-devices-firmwares", test_demo_fills_database);
   ADD ("/cli/demo/refuses-a-database-with-products", test_demo_refuses_filled_database);
   ADD ("/cli/demo/same-seed-same-catalogue", test_demo_seed_determinism);
+  ADD ("/cli/demo/R-V4/with-rollouts-leaves-rollouts-in-every-state", test_demo_with_rollouts);
 
   return g_test_run ();
 }
