@@ -1,6 +1,7 @@
 /* ota-batch-page-actions.c — cancelling a batch or a device's task (R-B17) and
  * exporting the device list; each asks first or picks a file, then calls the backend.
  * Also how the device list's view follows a new query. */
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "ota-batch-page-private.h"
@@ -296,7 +297,7 @@ export_activated (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Export Device List"), parent_window (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   /* TRANSLATORS: suggested file name of a batch's exported device list */
-  name = g_strdup_printf (_("batch-%" G_GINT64_FORMAT "-devices.csv"), self->batch_id);
+  name = g_strdup_printf (_("batch-%" PRId64 "-devices.csv"), self->batch_id);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);

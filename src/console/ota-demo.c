@@ -163,6 +163,16 @@ prepare_thread (GTask        *task,
   /* A demo database that holds products was filled by an earlier run: keep what the
    * operator did with it. */
   fresh = products->len == 0;
+
+  /* A new demo starts on a whole minute: the fleet's events fall on whole seconds, so
+   * the same seed then plays the same story, and screenshots show the same rollouts. */
+  if (fresh)
+    {
+      gint64 now = ota_clock_get_now (OTA_CLOCK (self->clock));
+
+      ota_manual_clock_set (self->clock, now - now % G_TIME_SPAN_MINUTE);
+    }
+
   if (fresh &&
       !ota_demo_catalogue_fill (self->engine, OTA_DEMO_DEFAULT_DEVICES, OTA_DEMO_DEFAULT_SEED,
                                 cancellable, &prepared->catalogue, &error))

@@ -12,6 +12,8 @@ struct _OtaFirmwareList
   OtaBackend     *backend;
   char           *product_key;
   GCancellable   *cancellable;   /* the load in flight */
+  gulong          batch_changed_id;
+  guint           reload_source;  /* a reload after rollouts changed, at most once a second */
 
   /* Template children */
   GtkStack       *stack;
@@ -197,14 +199,42 @@ ota_firmware_list_reload (OtaFirmwareList *self)
                                     firmwares_loaded, g_object_ref (self));
 }
 
+static gboolean
+reload_after_rollouts (gpointer user_data)
+{
+  OtaFirmwareList *self = user_data;
+
+  self->reload_source = 0;
+  ota_firmware_list_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A verification that ends changes its firmware's status (R-V4) without a catalogue
+ * change: follow the rollouts, but calmly, since a busy fleet changes batches often. */
+static void
+on_batch_changed (OtaBackend      *backend,
+                  gint64           batch_id,
+                  OtaFirmwareList *self)
+{
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add_seconds (1, reload_after_rollouts, self);
+}
+
 void
 ota_firmware_list_set_backend (OtaFirmwareList *self,
                                OtaBackend      *backend)
 {
   g_return_if_fail (OTA_IS_FIRMWARE_LIST (self));
 
-  if (g_set_object (&self->backend, backend))
-    ota_firmware_list_reload (self);
+  if (self->backend == backend)
+    return;
+
+  g_clear_signal_handler (&self->batch_changed_id, self->backend);
+  g_set_object (&self->backend, backend);
+  if (backend != NULL)
+    self->batch_changed_id = g_signal_connect (backend, "batch-changed",
+                                               G_CALLBACK (on_batch_changed), self);
+  ota_firmware_list_reload (self);
 }
 
 void
@@ -286,6 +316,8 @@ ota_firmware_list_dispose (GObject *object)
   OtaFirmwareList *self = OTA_FIRMWARE_LIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_signal_handler (&self->batch_changed_id, self->backend);
   /* The template's root is bound (and owned by AdwBin): let go of it first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_FIRMWARE_LIST);

@@ -1,4 +1,5 @@
 /* ota-rollout-format.c — the sentences and style classes the rollout views share */
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "ota-format.h"
@@ -69,10 +70,10 @@ ota_format_batch_title (OtaBatch *batch)
 {
   if (ota_batch_get_kind (batch) == OTA_BATCH_KIND_VERIFICATION)
     /* TRANSLATORS: a firmware verification and its number */
-    return g_strdup_printf (_("Verification #%" G_GINT64_FORMAT), ota_batch_get_id (batch));
+    return g_strdup_printf (_("Verification #%" PRId64), ota_batch_get_id (batch));
 
   /* TRANSLATORS: a batch upgrade and its number */
-  return g_strdup_printf (_("Batch upgrade #%" G_GINT64_FORMAT), ota_batch_get_id (batch));
+  return g_strdup_printf (_("Batch upgrade #%" PRId64), ota_batch_get_id (batch));
 }
 
 static char *

@@ -6,6 +6,7 @@
  * Devices connect a few hundred per second (a real fleet does not all log in at the same
  * instant), then live until Ctrl+C. A status line every few seconds tells how they do.
  */
+#include <inttypes.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -39,10 +40,10 @@ print_status (gpointer user_data)
   DevsimFleet *fleet = user_data;
   const DevsimStats *s = &fleet->stats;
 
-  g_print (_("connected %" G_GUINT64_FORMAT "/%u · notices %" G_GUINT64_FORMAT
-             " · downloads %" G_GUINT64_FORMAT " (resumed %" G_GUINT64_FORMAT ")"
-             " · upgraded %" G_GUINT64_FORMAT " · failed %" G_GUINT64_FORMAT
-             " · hanging %" G_GUINT64_FORMAT "\n"),
+  g_print (_("connected %" PRIu64 "/%u · notices %" PRIu64
+             " · downloads %" PRIu64 " (resumed %" PRIu64 ")"
+             " · upgraded %" PRIu64 " · failed %" PRIu64
+             " · hanging %" PRIu64 "\n"),
            s->connected, fleet->devices->len, s->notices, s->downloads, s->resumed,
            s->succeeded, s->failed, s->hung);
   return G_SOURCE_CONTINUE;

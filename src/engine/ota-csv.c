@@ -4,6 +4,7 @@
  * character through GDataInputStream: a million-row import spends its time in SQLite,
  * not here.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -228,7 +229,7 @@ ota_csv_reader_next (OtaCsvReader  *self,
               if (state == QUOTED)
                 {
                   ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                                       _("Line %" G_GUINT64_FORMAT ": the quoted field that "
+                                       _("Line %" PRIu64 ": the quoted field that "
                                          "starts here has no closing quote"), quote_line);
                   return FALSE;
                 }
@@ -271,7 +272,7 @@ ota_csv_reader_next (OtaCsvReader  *self,
               break;
             case '"':
               ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                                   _("Line %" G_GUINT64_FORMAT ": a quote inside a field "
+                                   _("Line %" PRIu64 ": a quote inside a field "
                                      "that does not start with a quote; quote the whole "
                                      "field and write the quote twice"), self->line);
               return FALSE;
@@ -315,7 +316,7 @@ ota_csv_reader_next (OtaCsvReader  *self,
               return TRUE;
             default:
               ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                                   _("Line %" G_GUINT64_FORMAT ": text after the closing "
+                                   _("Line %" PRIu64 ": text after the closing "
                                      "quote of a field; a quote inside a quoted field is "
                                      "written twice"), self->line);
               return FALSE;

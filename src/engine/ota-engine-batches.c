@@ -1,6 +1,7 @@
 /* ota-engine-batches.c — reading and cancelling verifications and batch upgrades
  * (R-D1, R-B17); creating them is in ota-engine-batch-create.c
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "ota-enum-types.h"
@@ -120,7 +121,7 @@ lookup_batch (OtaEngine  *self,
     }
 
   ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "batch",
-                       _("Batch %" G_GINT64_FORMAT " does not exist"), batch_id);
+                       _("Batch %" PRId64 " does not exist"), batch_id);
   return NULL;
 }
 
@@ -228,7 +229,7 @@ ota_engine_cancel_batch (OtaEngine  *self,
     if (state == OTA_BATCH_STATE_FINISHED || state == OTA_BATCH_STATE_CANCELLED)
       {
         ota_error_set_field (error, OTA_ERROR_CONFLICT, "batch",
-                             _("Batch %" G_GINT64_FORMAT " has already ended"), batch_id);
+                             _("Batch %" PRId64 " has already ended"), batch_id);
         return NULL;
       }
 
@@ -311,7 +312,7 @@ ota_engine_cancel_task (OtaEngine  *self,
     if (sqlite3_step (read) != SQLITE_ROW)
       {
         ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task",
-                             _("Task %" G_GINT64_FORMAT " does not exist"), task_id);
+                             _("Task %" PRId64 " does not exist"), task_id);
         return NULL;
       }
     batch_id = sqlite3_column_int64 (read, 0);

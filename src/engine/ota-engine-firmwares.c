@@ -5,6 +5,7 @@
  * the file into the blob store (no lock), then record it in one transaction that checks
  * the rules again, publishes the blob, signs the digest and writes the rows.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "ota-blob-store.h"
@@ -109,7 +110,7 @@ ota_engine_lookup_firmware (OtaEngine   *self,
     }
 
   ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "firmware",
-                       _("Firmware %" G_GINT64_FORMAT " does not exist"), id);
+                       _("Firmware %" PRId64 " does not exist"), id);
   return NULL;
 }
 

@@ -11,6 +11,7 @@
  * counts are summed in memory and written once at the end instead of an upsert per
  * device and module.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -182,8 +183,8 @@ duplicate_error (GError     **error,
                  const char  *name)
 {
   ota_error_set_field (error, OTA_ERROR_CONFLICT, "device",
-                       _("Line %" G_GUINT64_FORMAT ": device “%s” of product “%s” is already "
-                         "on line %" G_GUINT64_FORMAT "; a file may name a device once"),
+                       _("Line %" PRIu64 ": device “%s” of product “%s” is already "
+                         "on line %" PRIu64 "; a file may name a device once"),
                        line, name, product, first_line);
   return FALSE;
 }

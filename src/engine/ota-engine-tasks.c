@@ -7,6 +7,7 @@
  * name is searched, and sorting by status is done as one index range per status in the
  * order of the task's life, the counters telling which ranges a page falls into.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "ota-error.h"
@@ -71,7 +72,7 @@ read_batch_counts (OtaStore  *store,
   if (rc == SQLITE_DONE)
     {
       ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "batch",
-                           _("Batch %" G_GINT64_FORMAT " does not exist"), batch_id);
+                           _("Batch %" PRId64 " does not exist"), batch_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
@@ -329,7 +330,7 @@ ota_engine_get_task (OtaEngine  *self,
     return task_from_row (stmt);
 
   if (rc == SQLITE_DONE)
-    ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task", _("Task %" G_GINT64_FORMAT " does not exist"), task_id);
+    ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task", _("Task %" PRId64 " does not exist"), task_id);
   else
     ota_store_set_error (store, error, "reading a task");
   return NULL;

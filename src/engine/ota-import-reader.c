@@ -5,6 +5,7 @@
  * memory stays a few hundred KiB whatever the size of the file, and nothing is
  * allocated per row.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -79,7 +80,7 @@ ota_import_row_error (GError  **error,
   ota_error_set_field (error, cause->domain == OTA_ERROR ? (OtaErrorCode) cause->code
                                                          : OTA_ERROR_INVALID_FIELD,
                        ota_error_get_field (cause),
-                       _("Line %" G_GUINT64_FORMAT ": %s"), line, cause->message);
+                       _("Line %" PRIu64 ": %s"), line, cause->message);
   g_error_free (cause);
   return FALSE;
 }
@@ -215,7 +216,7 @@ parse_row (OtaCsvReader  *csv,
   if (n_fields != N_COLUMNS)
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                           _("Line %" G_GUINT64_FORMAT ": %u fields; each line must have "
+                           _("Line %" PRIu64 ": %u fields; each line must have "
                              "%u: “%s”"),
                            line, n_fields, N_COLUMNS, OTA_IMPORT_HEADER);
       return FALSE;
@@ -328,7 +329,7 @@ check_header (OtaCsvReader  *csv,
           g_autofree char *shown = g_utf8_make_valid (name, -1);
 
           ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                               _("Line %" G_GUINT64_FORMAT ": column %u of the header must "
+                               _("Line %" PRIu64 ": column %u of the header must "
                                  "be “%s”, not “%s”; the header line is “%s”"),
                                ota_csv_reader_get_line (csv), i + 1, column_names[i],
                                shown, OTA_IMPORT_HEADER);
@@ -339,7 +340,7 @@ check_header (OtaCsvReader  *csv,
   if (n != N_COLUMNS)
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
-                           _("Line %" G_GUINT64_FORMAT ": the header has %u columns; it must "
+                           _("Line %" PRIu64 ": the header has %u columns; it must "
                              "have %u: “%s”"),
                            ota_csv_reader_get_line (csv), n, N_COLUMNS, OTA_IMPORT_HEADER);
       return FALSE;

@@ -31,14 +31,39 @@ enum {
   P_AFTER,
   P_UPTO,
   P_CUTOFF,
+  P_LAST,
 };
 
 /* What a matching statement adds to the batch's own conditions. */
 typedef enum {
-  MATCH_RANGE  = 1 << 0,   /* device ids in (?P_AFTER, ?P_UPTO] */
-  MATCH_GRAY   = 1 << 1,   /* gray: within the cutoff (R-B10) */
-  MATCH_DEVICE = 1 << 2,   /* only device ?P_DEVICE */
+  MATCH_BY_NAME = 1 << 0,   /* walk the product's devices in name order (else by id) */
+  MATCH_AFTER   = 1 << 1,   /* device names after ?P_AFTER */
+  MATCH_UPTO    = 1 << 2,   /* device names up to ?P_UPTO */
+  MATCH_LAST    = 1 << 3,   /* device ids up to ?P_LAST */
+  MATCH_GRAY    = 1 << 4,   /* gray: within the cutoff (R-B10) */
+  MATCH_DEVICE  = 1 << 5,   /* only device ?P_DEVICE */
 } MatchFlags;
+
+/* The flags of a range, walked in name order or, when @by_name is FALSE (order does not
+ * matter, only the id bound applies), in id order. */
+static MatchFlags
+range_flags (const OtaMatchRange *range,
+             gboolean             by_name)
+{
+  MatchFlags flags = MATCH_GRAY;
+
+  if (range->last_id != OTA_DEVICE_ID_MAX)
+    flags |= MATCH_LAST;
+  if (!by_name)
+    return flags;
+
+  flags |= MATCH_BY_NAME;
+  if (range->after_name != NULL)
+    flags |= MATCH_AFTER;
+  if (range->upto_name != NULL)
+    flags |= MATCH_UPTO;
+  return flags;
+}
 
 /* R-B10's deterministic spread order; the same expression orders and cuts. */
 #define SPREAD_SQL(id) "((" id " * 2654435761) % 4294967296)"
@@ -117,9 +142,12 @@ append_match_filter (GString         *sql,
                      const BatchInfo *info,
                      MatchFlags       flags)
 {
-  /* "+d.product_key": walk the devices by id, never by the (product, name) index. */
+  /* In name order through the (product, name) index; else "+d.product_key" keeps SQLite
+   * from that index, so that the devices are walked by id. */
+  g_string_append (sql, (flags & MATCH_BY_NAME)
+                        ? " v.device_id = d.id AND v.module = ?4 AND d.product_key = ?3"
+                        : " v.device_id = d.id AND v.module = ?4 AND +d.product_key = ?3");
   g_string_append (sql,
-                   " v.device_id = d.id AND v.module = ?4 AND +d.product_key = ?3"
                    " AND v.version IN (SELECT version FROM batch_sources WHERE batch_id = ?1)"
                    /* R-B2: never the firmware's verification devices */
                    " AND d.id NOT IN (SELECT bt.device_id FROM batch_targets bt"
@@ -150,8 +178,12 @@ append_match_filter (GString         *sql,
   if (info->only_new_reports)
     g_string_append (sql, (flags & MATCH_DEVICE) ? " AND v.reported_at >= ?5" : " AND v.reported_at > ?5");
 
-  if (flags & MATCH_RANGE)
-    g_string_append (sql, " AND d.id > ?12 AND d.id <= ?13");
+  if (flags & MATCH_AFTER)
+    g_string_append (sql, " AND d.name > ?12");
+  if (flags & MATCH_UPTO)
+    g_string_append (sql, " AND d.name <= ?13");
+  if (flags & MATCH_LAST)
+    g_string_append (sql, " AND d.id <= ?15");
   /* R-B10: the devices up to the cutoff in the spread order (ids break ties). */
   if ((flags & MATCH_GRAY) && info->scope == OTA_BATCH_SCOPE_GRAY)
     g_string_append (sql, " AND (" SPREAD_SQL ("d.id") ", d.id) <= (" SPREAD_SQL ("?14") ", ?14)");
@@ -159,7 +191,7 @@ append_match_filter (GString         *sql,
     g_string_append (sql, " AND d.id = ?6");
 }
 
-/* SELECT @columns FROM the matching devices, walked in id order. */
+/* SELECT @columns FROM the matching devices. */
 static char *
 match_sql (const BatchInfo *info,
            const char      *columns,
@@ -177,10 +209,9 @@ match_sql (const BatchInfo *info,
 }
 
 static void
-bind_batch (sqlite3_stmt    *stmt,
-            const BatchInfo *info,
-            gint64           after,
-            gint64           upto)
+bind_batch (sqlite3_stmt        *stmt,
+            const BatchInfo     *info,
+            const OtaMatchRange *range)
 {
   /* Statements use a subset of the parameters; binding an unused one is harmless. */
   sqlite3_bind_int64 (stmt, P_BATCH, info->id);
@@ -188,9 +219,10 @@ bind_batch (sqlite3_stmt    *stmt,
   sqlite3_bind_text (stmt, P_PRODUCT, info->product_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, P_MODULE, info->module, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, P_CREATED_AT, info->created_at);
-  sqlite3_bind_int64 (stmt, P_AFTER, after);
-  sqlite3_bind_int64 (stmt, P_UPTO, upto);
+  sqlite3_bind_text (stmt, P_AFTER, range->after_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, P_UPTO, range->upto_name, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, P_CUTOFF, info->gray_cutoff);
+  sqlite3_bind_int64 (stmt, P_LAST, range->last_id);
 }
 
 typedef struct {
@@ -247,18 +279,21 @@ select_nth (Spread *v,
     }
 }
 
-/* R-B10: floor(n · p / 100) of the n devices up to @upto that match now, at least one
- * (none of none), first in the spread order: *cutoff is the last of them (0: none). */
+/* R-B10: floor(n · p / 100) of the n devices with ids up to @last_id that match now, at
+ * least one (none of none), first in the spread order: *cutoff is the last of them (0:
+ * none). */
 static gboolean
 find_gray_cutoff (OtaEngine        *self,
                   const BatchInfo  *info,
-                  gint64            upto,
+                  gint64            last_id,
                   gint64           *cutoff,
                   guint64          *n_gray,
                   GError          **error)
 {
   OtaStore *store = ota_engine_get_store (self);
-  g_autofree char *sql = match_sql (info, "d.id, " SPREAD_SQL ("d.id"), MATCH_RANGE, NULL);
+  OtaMatchRange range = { NULL, NULL, last_id };
+  g_autofree char *sql = match_sql (info, "d.id, " SPREAD_SQL ("d.id"),
+                                    range_flags (&range, FALSE) & ~MATCH_GRAY, NULL);
   g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Spread));
   guint64 limit;
@@ -267,7 +302,7 @@ find_gray_cutoff (OtaEngine        *self,
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, info, 0, upto);
+  bind_batch (stmt, info, &range);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Spread s = { .id = sqlite3_column_int64 (stmt, 0), .spread = sqlite3_column_int64 (stmt, 1) };
@@ -291,7 +326,7 @@ find_gray_cutoff (OtaEngine        *self,
 gboolean
 ota_rollout_fix_gray_cutoff (OtaEngine  *self,
                              gint64      batch_id,
-                             gint64      upto,
+                             gint64      last_id,
                              guint64    *n_gray,
                              GError    **error)
 {
@@ -301,7 +336,7 @@ ota_rollout_fix_gray_cutoff (OtaEngine  *self,
   gint64 cutoff;
 
   if (!read_batch_info (self, batch_id, &info, error) ||
-      !find_gray_cutoff (self, &info, upto, &cutoff, n_gray, error))
+      !find_gray_cutoff (self, &info, last_id, &cutoff, n_gray, error))
     return FALSE;
 
   stmt = ota_store_prepare (store, "UPDATE batches SET enrol_gray_cutoff = ? WHERE id = ?", error);
@@ -316,13 +351,12 @@ ota_rollout_fix_gray_cutoff (OtaEngine  *self,
 }
 
 gboolean
-ota_rollout_find_nth_match (OtaEngine  *self,
-                            gint64      batch_id,
-                            gint64      after,
-                            gint64      upto,
-                            guint       n,
-                            gint64     *device_id,
-                            GError    **error)
+ota_rollout_find_nth_match (OtaEngine            *self,
+                            gint64                batch_id,
+                            const OtaMatchRange  *range,
+                            guint                 n,
+                            gint64               *device_id,
+                            GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_auto(BatchInfo) info = { 0 };
@@ -335,12 +369,12 @@ ota_rollout_find_nth_match (OtaEngine  *self,
   if (!read_batch_info (self, batch_id, &info, error))
     return FALSE;
 
-  sql = match_sql (&info, "d.id", MATCH_RANGE | MATCH_GRAY, " ORDER BY d.id LIMIT 1 OFFSET ?7");
+  sql = match_sql (&info, "d.id", range_flags (range, TRUE), " ORDER BY d.name LIMIT 1 OFFSET ?7");
   stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, &info, after, upto);
+  bind_batch (stmt, &info, range);
   sqlite3_bind_int64 (stmt, P_LIMIT, n - 1);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -351,12 +385,11 @@ ota_rollout_find_nth_match (OtaEngine  *self,
 }
 
 gboolean
-ota_rollout_count_matches (OtaEngine  *self,
-                           gint64      batch_id,
-                           gint64      after,
-                           gint64      upto,
-                           guint64    *n,
-                           GError    **error)
+ota_rollout_count_matches (OtaEngine            *self,
+                           gint64                batch_id,
+                           const OtaMatchRange  *range,
+                           guint64              *n,
+                           GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_auto(BatchInfo) info = { 0 };
@@ -366,12 +399,14 @@ ota_rollout_count_matches (OtaEngine  *self,
   if (!read_batch_info (self, batch_id, &info, error))
     return FALSE;
 
-  sql = match_sql (&info, "count(*)", MATCH_RANGE | MATCH_GRAY, NULL);
+  /* In id order when no name bounds apply: the device rows are read in their order. */
+  sql = match_sql (&info, "count(*)",
+                   range_flags (range, range->after_name != NULL || range->upto_name != NULL), NULL);
   stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, &info, after, upto);
+  bind_batch (stmt, &info, range);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return ota_store_set_error (store, error, "counting matching devices");
 
@@ -392,15 +427,16 @@ busy_clear (gpointer data)
   g_free (((Busy *) data)->version);
 }
 
-/* The matching devices in (@after, @upto] that have an unfinished task in another batch:
- * R-B15 decides about them one by one. This starts from the unfinished tasks (a partial
- * index on the device id), which are usually far fewer than the devices. */
+/* The matching devices in @range that have an unfinished task in another batch: R-B15
+ * decides about them one by one. A chunk (@by_name) looks its devices up in the partial
+ * index of unfinished tasks; a whole product starts from the unfinished tasks, which are
+ * usually far fewer than the devices. */
 static GArray *
-list_busy (OtaEngine        *self,
-           const BatchInfo  *info,
-           gint64            after,
-           gint64            upto,
-           GError          **error)
+list_busy (OtaEngine            *self,
+           const BatchInfo      *info,
+           const OtaMatchRange  *range,
+           gboolean              by_name,
+           GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(GArray) busy = g_array_new (FALSE, FALSE, sizeof (Busy));
@@ -410,12 +446,16 @@ list_busy (OtaEngine        *self,
 
   g_array_set_clear_func (busy, busy_clear);
 
-  /* CROSS JOIN keeps this order: walk the unfinished tasks, never the million devices. */
-  g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
-                        "CROSS JOIN devices d CROSS JOIN device_versions v "
-                        "WHERE t.status IN " OTA_TASK_UNFINISHED_SQL
-                        " AND t.device_id > ?12 AND t.device_id <= ?13 AND d.id = t.device_id AND");
-  append_match_filter (sql, info, MATCH_RANGE | MATCH_GRAY);
+  /* CROSS JOIN keeps these orders. */
+  if (by_name)
+    g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM devices d "
+                          "CROSS JOIN device_versions v CROSS JOIN tasks t "
+                          "WHERE t.device_id = d.id AND t.status IN " OTA_TASK_UNFINISHED_SQL " AND");
+  else
+    g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
+                          "CROSS JOIN devices d CROSS JOIN device_versions v "
+                          "WHERE t.status IN " OTA_TASK_UNFINISHED_SQL " AND d.id = t.device_id AND");
+  append_match_filter (sql, info, range_flags (range, by_name));
   /* A device already in this batch (a dynamic one matching again) is not busy. */
   g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
                         "AND x.device_id = d.id) ORDER BY d.id");
@@ -424,7 +464,7 @@ list_busy (OtaEngine        *self,
   if (stmt == NULL)
     return NULL;
 
-  bind_batch (stmt, info, after, upto);
+  bind_batch (stmt, info, range);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Busy b = {
@@ -574,19 +614,21 @@ add_to_count (OtaEngine      *self,
   return TRUE;
 }
 
-/* Every match in (@after, @upto] without a task yet gets one, in one statement. */
+/* Every match in @range without a task yet gets one, in one statement: in device name
+ * order for a chunk (@by_name), so that a batch's tasks lie in the table in the order of
+ * its name indexes and a statement over all of them (cancelling) walks both in step. */
 static gboolean
-insert_matches (OtaEngine        *self,
-                const BatchInfo  *info,
-                gint64            after,
-                gint64            upto,
-                gint64            now,
-                guint64          *n_tasks,
-                GError          **error)
+insert_matches (OtaEngine            *self,
+                const BatchInfo      *info,
+                const OtaMatchRange  *range,
+                gboolean              by_name,
+                gint64                now,
+                guint64              *n_tasks,
+                GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autofree char *inner = match_sql (info, "d.id AS id, v.version AS version, d.online AS online, "
-                                      "d.name AS name", MATCH_RANGE | MATCH_GRAY, NULL);
+                                      "d.name AS name", range_flags (range, by_name), NULL);
   g_autofree char *sql = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
   OtaTaskStatus status;
@@ -610,7 +652,7 @@ insert_matches (OtaEngine        *self,
     return FALSE;
 
   first_status (info, now, &status, &reason, &push);
-  bind_batch (stmt, info, after, upto);
+  bind_batch (stmt, info, range);
   sqlite3_bind_text (stmt, P_STATUS, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, P_PUSH, push ? 1 : 0);
   sqlite3_bind_text (stmt, P_REASON, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
@@ -626,18 +668,51 @@ insert_matches (OtaEngine        *self,
   return n == 0 || add_to_count (self, info->id, status, n, error);
 }
 
+/* Whether any other batch of the product has an unfinished task (its counters say so):
+ * when none has, no device of the product is busy (R-B15) and the lookups can go. */
 static gboolean
-match_with_info (OtaEngine        *self,
-                 const BatchInfo  *info,
-                 gint64            after,
-                 gint64            upto,
-                 gint64            now,
-                 guint64          *n_tasks,
-                 GError          **error)
+others_have_unfinished (OtaEngine        *self,
+                        const BatchInfo  *info,
+                        gboolean         *busy,
+                        GError          **error)
+{
+  OtaStore *store = ota_engine_get_store (self);
+  g_autoptr(OtaCachedStmt) stmt =
+    ota_store_prepare (store,
+                       "SELECT 1 FROM batches b JOIN firmwares f ON f.id = b.firmware_id "
+                       "WHERE f.product_key = ? AND b.id <> ? "
+                       "AND b.n_pending_confirm + b.n_pending_push + b.n_pushed + b.n_upgrading > 0 LIMIT 1",
+                       error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, info->product_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, info->id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ota_store_set_error (store, error, "reading batches");
+
+  *busy = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+match_with_info (OtaEngine            *self,
+                 const BatchInfo      *info,
+                 const OtaMatchRange  *range,
+                 gboolean              by_name,
+                 gint64                now,
+                 guint64              *n_tasks,
+                 GError              **error)
 {
   g_autoptr(GArray) busy = NULL;
+  gboolean others = TRUE;
 
-  busy = list_busy (self, info, after, upto, error);
+  if (!others_have_unfinished (self, info, &others, error))
+    return FALSE;
+
+  busy = others ? list_busy (self, info, range, by_name, error) : g_array_new (FALSE, FALSE, sizeof (Busy));
   if (busy == NULL)
     return FALSE;
 
@@ -651,23 +726,22 @@ match_with_info (OtaEngine        *self,
     }
   *n_tasks += busy->len;
 
-  return insert_matches (self, info, after, upto, now, n_tasks, error);
+  return insert_matches (self, info, range, by_name, now, n_tasks, error);
 }
 
 gboolean
-ota_rollout_match_range (OtaEngine  *self,
-                         gint64      batch_id,
-                         gint64      after,
-                         gint64      upto,
-                         gint64      now,
-                         guint64    *n_tasks,
-                         GError    **error)
+ota_rollout_match_range (OtaEngine            *self,
+                         gint64                batch_id,
+                         const OtaMatchRange  *range,
+                         gint64                now,
+                         guint64              *n_tasks,
+                         GError              **error)
 {
   g_auto(BatchInfo) info = { 0 };
   guint64 n = 0;
 
   if (!read_batch_info (self, batch_id, &info, error) ||
-      !match_with_info (self, &info, after, upto, now, &n, error))
+      !match_with_info (self, &info, range, TRUE, now, &n, error))
     return FALSE;
 
   if (n_tasks != NULL)
@@ -682,6 +756,7 @@ ota_rollout_match_batch (OtaEngine  *self,
                          GError    **error)
 {
   g_auto(BatchInfo) info = { 0 };
+  OtaMatchRange all = OTA_MATCH_RANGE_ALL;
   guint64 n_gray, n_tasks = 0;
 
   if (!read_batch_info (self, batch_id, &info, error))
@@ -693,7 +768,7 @@ ota_rollout_match_batch (OtaEngine  *self,
        !read_batch_info (self, batch_id, &info, error)))
     return FALSE;
 
-  return match_with_info (self, &info, 0, OTA_DEVICE_ID_MAX, now, &n_tasks, error);
+  return match_with_info (self, &info, &all, FALSE, now, &n_tasks, error);
 }
 
 gboolean
@@ -708,6 +783,7 @@ ota_rollout_forecast_matches (OtaEngine         *self,
   g_autoptr(GArray) busy = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
   g_autofree char *sql = NULL;
+  OtaMatchRange all = OTA_MATCH_RANGE_ALL;
   guint64 busy_online_conflicts = 0, n_gray;
 
   /* The batch row is never committed: a cutoff saved on it goes with it. */
@@ -717,12 +793,12 @@ ota_rollout_forecast_matches (OtaEngine         *self,
         !read_batch_info (self, batch_id, &info, error))))
     return FALSE;
 
-  sql = match_sql (&info, "count(*), total(d.online = 0)", MATCH_RANGE | MATCH_GRAY, NULL);
+  sql = match_sql (&info, "count(*), total(d.online = 0)", range_flags (&all, FALSE), NULL);
   stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_batch (stmt, &info, 0, OTA_DEVICE_ID_MAX);
+  bind_batch (stmt, &info, &all);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return ota_store_set_error (store, error, "counting matching devices");
 
@@ -730,7 +806,7 @@ ota_rollout_forecast_matches (OtaEngine         *self,
   forecast->matched = sqlite3_column_int64 (stmt, 0);
   forecast->offline = (guint64) sqlite3_column_double (stmt, 1);
 
-  busy = list_busy (self, &info, 0, OTA_DEVICE_ID_MAX, error);
+  busy = list_busy (self, &info, &all, FALSE, error);
   if (busy == NULL)
     return FALSE;
 
@@ -806,6 +882,7 @@ ota_rollout_match_dynamic (OtaEngine   *self,
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(GArray) batches = list_dynamic_batches (self, NULL, device_id, error);
+  OtaMatchRange all = OTA_MATCH_RANGE_ALL;
 
   if (batches == NULL)
     return FALSE;
@@ -829,7 +906,7 @@ ota_rollout_match_dynamic (OtaEngine   *self,
       if (stmt == NULL)
         return FALSE;
 
-      bind_batch (stmt, &info, 0, OTA_DEVICE_ID_MAX);
+      bind_batch (stmt, &info, &all);
       sqlite3_bind_int64 (stmt, P_DEVICE, device_id);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)

@@ -1,6 +1,7 @@
 /* ota-rollout-plan.c — the rules of verifications and batch upgrades that read the store:
  * firmware status, reported versions, devices (R-B1, R-B2, R-B4, R-B6, R-B8, R-V2, R-V4)
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "ota-error.h"
@@ -275,7 +276,7 @@ ota_rollout_plan_batch (OtaEngine           *self,
       if (dynamic_id != 0)
         {
           ota_error_set_field (error, OTA_ERROR_CONFLICT, "strategy",
-                               _("Firmware “%s” already has a dynamic batch (%" G_GINT64_FORMAT
+                               _("Firmware “%s” already has a dynamic batch (%" PRId64
                                  "); cancel it before creating another"),
                                ota_firmware_get_name (plan->firmware), dynamic_id);
           return FALSE;

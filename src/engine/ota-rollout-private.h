@@ -99,59 +99,66 @@ gboolean ota_rollout_match_batch     (OtaEngine   *self,
                                       gint64       now,
                                       GError     **error);
 
-/* Matching over a range of device ids (after, upto]: devices are walked in id order. */
+/* The devices a matching statement considers: names in (after_name, upto_name] of the
+ * batch's product (NULL: no bound), ids up to last_id (a static batch: the devices that
+ * existed when it was created). */
 #define OTA_DEVICE_ID_MAX G_MAXINT64
 
+typedef struct {
+  const char *after_name;
+  const char *upto_name;
+  gint64      last_id;
+} OtaMatchRange;
+
+#define OTA_MATCH_RANGE_ALL { NULL, NULL, OTA_DEVICE_ID_MAX }
+
 /* R-B10: saves on a gray batch the last device, in the spread order, of the gray share
- * of the devices with ids up to @upto that match it now; @n_gray: the share's size. */
-gboolean ota_rollout_fix_gray_cutoff (OtaEngine  *self,
-                                      gint64      batch_id,
-                                      gint64      upto,
-                                      guint64    *n_gray,
-                                      GError    **error);
+ * of the devices with ids up to @last_id that match it now; @n_gray: the share's size. */
+gboolean ota_rollout_fix_gray_cutoff (OtaEngine            *self,
+                                      gint64                batch_id,
+                                      gint64                last_id,
+                                      guint64              *n_gray,
+                                      GError              **error);
 
-/* The id of the @n-th device in (@after, @upto] that matches @batch_id now; 0 when fewer
- * match. */
-gboolean ota_rollout_find_nth_match  (OtaEngine  *self,
-                                      gint64      batch_id,
-                                      gint64      after,
-                                      gint64      upto,
-                                      guint       n,
-                                      gint64     *device_id,
-                                      GError    **error);
+/* The id of the @n-th device in name order in @range that matches @batch_id now; 0
+ * when fewer match. */
+gboolean ota_rollout_find_nth_match  (OtaEngine            *self,
+                                      gint64                batch_id,
+                                      const OtaMatchRange  *range,
+                                      guint                 n,
+                                      gint64               *device_id,
+                                      GError              **error);
 
-/* How many devices in (@after, @upto] match @batch_id now. */
-gboolean ota_rollout_count_matches   (OtaEngine  *self,
-                                      gint64      batch_id,
-                                      gint64      after,
-                                      gint64      upto,
-                                      guint64    *n,
-                                      GError    **error);
+/* How many devices in @range match @batch_id now. */
+gboolean ota_rollout_count_matches   (OtaEngine            *self,
+                                      gint64                batch_id,
+                                      const OtaMatchRange  *range,
+                                      guint64              *n,
+                                      GError              **error);
 
-/* ota_rollout_match_batch() for the devices in (@after, @upto] only; @n_tasks (optional):
- * the tasks it created. */
-gboolean ota_rollout_match_range     (OtaEngine  *self,
-                                      gint64      batch_id,
-                                      gint64      after,
-                                      gint64      upto,
-                                      gint64      now,
-                                      guint64    *n_tasks,
-                                      GError    **error);
+/* ota_rollout_match_batch() for the devices in @range only, their tasks written in name
+ * order; @n_tasks (optional): the tasks it created. */
+gboolean ota_rollout_match_range     (OtaEngine            *self,
+                                      gint64                batch_id,
+                                      const OtaMatchRange  *range,
+                                      gint64                now,
+                                      guint64              *n_tasks,
+                                      GError              **error);
 
 /* ---- Enrolment in chunks (ota-rollout-enrol.c) ---- */
 
 /* Enrols the devices that match a new batch: all of them when they are few, else the
- * first chunk (in device id order) now and the rest later from ota_engine_run_due(),
- * which finds the batch due at once. A static batch takes only devices that exist now.
- * Inside the creating transaction. */
+ * first chunk (in device name order) now and the rest from ota_engine_run_due(), which
+ * finds the batch due since its creation. A static batch takes only devices that exist
+ * now. Inside the creating transaction. */
 gboolean ota_rollout_start_enrolment (OtaEngine  *self,
                                       gint64      batch_id,
                                       gint64      now,
                                       GError    **error);
 
 /* Enrols the next chunk of the oldest batch still enrolling (*enrolled FALSE when there
- * is none); the last chunk closes the enrolment and may end a static batch. Inside a
- * transaction. */
+ * is none), as of @now (its creation time); the last chunk closes the enrolment and may
+ * end a static batch. Inside a transaction. */
 gboolean ota_rollout_enrol_next_chunk (OtaEngine  *self,
                                        gint64      now,
                                        gboolean   *enrolled,
@@ -163,17 +170,21 @@ gboolean ota_rollout_stop_enrolment  (OtaEngine  *self,
                                       gint64      batch_id,
                                       GError    **error);
 
-/* Devices per enrolment chunk: one chunk's transaction takes a fraction of a second at
- * most (tests make it small). */
+/* Devices in the first enrolment chunk, enrolled by the creating transaction; the due
+ * pass takes four times as many per transaction. A fraction of a second each (tests make
+ * it small). */
+#ifndef OTA_ENROL_CHUNK_DEFAULT   /* -DOTA_ENROL_CHUNK_DEFAULT=2 runs every test in chunks */
 #define OTA_ENROL_CHUNK_DEFAULT 20000
+#endif
 
 guint    ota_engine_get_enrol_chunk  (OtaEngine  *self);
 void     ota_engine_set_enrol_chunk  (OtaEngine  *self,
                                       guint       n_devices);
 
-/* (ota-rollout-push.c) What fell due up to now, without enrolling further chunks:
- * operations run it first so that they meet the state the timeline reached, and after
- * their commit to send what they queued. */
+/* (ota-rollout-push.c) ota_engine_run_due() without the enrolment chunks: operations
+ * run it first so that they meet the state the timeline reached, and after their commit
+ * to send what they queued; enrolling the rest of a large batch is left to the due pass
+ * proper (a cancellation must not wait for it, nor device events). */
 gboolean ota_rollout_catch_up        (OtaEngine  *self,
                                       GError    **error);
 

@@ -629,24 +629,56 @@ push_due_batches (OtaEngine   *self,
   return TRUE;
 }
 
-/* One step of the timeline: everything due at the earliest due time, if that is not
- * after @now, in one transaction. *stepped is FALSE when nothing was due. */
+/* When the oldest batch still enrolling its devices was created (G_MAXINT64: none). */
+static gboolean
+read_enrolment_due (OtaEngine  *self,
+                    gint64     *due,
+                    GError    **error)
+{
+  *due = G_MAXINT64;
+  return read_min (self,
+                   "SELECT min(created_at) FROM batches WHERE enrol_after_device_id IS NOT NULL "
+                   "AND state IN ('scheduled', 'running')",
+                   due, error);
+}
+
+/* One step of the timeline, in one transaction: everything due at the earliest due time
+ * if that is not after @now (*stepped), or, with @enrol, the next enrolment chunk of a
+ * large batch when that is due first (*enrolled). A chunk is due at its batch's creation
+ * and enrolled as of that time, so that a late pass (a restart, a clock that jumped)
+ * gives the outcome that enrolling everything at creation would have given; the push
+ * pass for it follows at once. */
 static gboolean
 run_step (OtaEngine  *self,
           gint64      now,
+          gboolean    enrol,
           gint64     *t,
           GPtrArray  *notices,
           gboolean   *stepped,
+          gboolean   *enrolled,
           GError    **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
   g_autoptr(OtaTransaction) tx = NULL;
+  gint64 enrol_due = G_MAXINT64;
 
   /* Mostly nothing is due: find that out without opening a write transaction. */
-  *stepped = FALSE;
-  if (!compute_next_due (self, t, error))
+  *stepped = *enrolled = FALSE;
+  if (!compute_next_due (self, t, error) ||
+      (enrol && !read_enrolment_due (self, &enrol_due, error)))
     return FALSE;
+
+  if (enrol_due <= now && enrol_due <= *t)
+    {
+      *t = enrol_due;
+      tx = ota_transaction_begin (store, error);
+      return tx != NULL &&
+             ota_rollout_enrol_next_chunk (self, enrol_due, enrolled, error) &&
+             push_due_batches (self, enrol_due, notices, error) &&
+             ota_transaction_commit (tx, error);
+    }
+
   if (*t > now)
     return TRUE;
 
@@ -667,28 +699,8 @@ run_step (OtaEngine  *self,
   return TRUE;
 }
 
-/* One enrolment chunk of a large batch (ota-rollout-enrol.c) at @now, and the push pass
- * for it, in one transaction. *enrolled is FALSE when no batch is enrolling. */
-static gboolean
-enrol_step (OtaEngine  *self,
-            gint64      now,
-            GPtrArray  *notices,
-            gboolean   *enrolled,
-            GError    **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
-  g_autoptr(OtaTransaction) tx = ota_transaction_begin (store, error);
-
-  *enrolled = FALSE;
-  return tx != NULL &&
-         ota_rollout_enrol_next_chunk (self, now, enrolled, error) &&
-         (!*enrolled || push_due_batches (self, now, notices, error)) &&
-         ota_transaction_commit (tx, error);
-}
-
-/* The timeline up to @now; with @enrol, then the chunks of batches still enrolling, each
- * followed by the timeline again (which finds nothing due before @now). */
+/* The timeline up to the clock's now; with @enrol, the enrolment chunks of large
+ * batches in it. */
 static gboolean
 run_due (OtaEngine  *self,
          gboolean    enrol,
@@ -702,16 +714,14 @@ run_due (OtaEngine  *self,
     {
       g_autoptr(GPtrArray) notices = NULL;
       g_autoptr(OtaDeviceLink) link = NULL;
-      gboolean stepped, enrolled = FALSE;
+      gboolean stepped, enrolled;
       gint64 t;
 
       link = ota_engine_dup_device_link (self);
       if (link != NULL)
         notices = g_ptr_array_new_with_free_func ((GDestroyNotify) ota_upgrade_notice_free);
 
-      if (!run_step (self, now, &t, notices, &stepped, error))
-        return FALSE;
-      if (!stepped && enrol && !enrol_step (self, now, notices, &enrolled, error))
+      if (!run_step (self, now, enrol, &t, notices, &stepped, &enrolled, error))
         return FALSE;
       if (!stepped && !enrolled)
         return TRUE;
@@ -719,8 +729,8 @@ run_due (OtaEngine  *self,
       for (guint i = 0; notices != NULL && i < notices->len; i++)
         ota_device_link_send_notice (link, g_ptr_array_index (notices, i));
 
-      /* Each step removes what was due at its time, so time moves on (an enrolment chunk
-       * moves its batch's cursor on instead); guard anyway. */
+      /* Each step removes what was due at its time, so time moves on (a chunk moves its
+       * batch's cursor on instead); guard anyway. */
       if (stepped)
         {
           if (t <= last)
@@ -744,9 +754,10 @@ ota_rollout_catch_up (OtaEngine  *self,
  * ota_engine_run_due:
  *
  * Handles everything that fell due up to the clock's now, step by step in order of due
- * time, then enrols the rest of batches created over very many devices, a chunk at a
- * time (see ota_engine_create_batch()). Each step and each chunk is one transaction; its
- * notices are handed to the device link only after it was committed.
+ * time, the enrolment of batches created over very many devices included: a chunk of
+ * them per step, as of the batch's creation (see ota_engine_create_batch()). Each step
+ * is one transaction; its notices are handed to the device link only after it was
+ * committed.
  */
 gboolean
 ota_engine_run_due (OtaEngine  *self,
@@ -761,8 +772,8 @@ ota_engine_run_due (OtaEngine  *self,
  * ota_engine_get_next_due:
  *
  * Returns: when the next thing falls due (µs since the epoch; it may have passed when
- *   ota_engine_run_due() was not called since; the clock's now while a batch still has
- *   devices to enrol), or %G_MAXINT64 when nothing is pending
+ *   ota_engine_run_due() was not called since, and a batch that still has devices to
+ *   enrol is due since its creation), or %G_MAXINT64 when nothing is pending
  */
 gint64
 ota_engine_get_next_due (OtaEngine *self)
@@ -775,17 +786,12 @@ ota_engine_get_next_due (OtaEngine *self)
 
   locker = g_rec_mutex_locker_new (ota_store_get_lock (ota_engine_get_store (self)));
   if (!compute_next_due (self, &next, &error) ||
-      !read_min (self,
-                 "SELECT min(created_at) FROM batches WHERE enrol_after_device_id IS NOT NULL "
-                 "AND state IN ('scheduled', 'running')",
-                 &enrolling, &error))
+      !read_enrolment_due (self, &enrolling, &error))
     {
       g_warning ("Cannot tell what falls due next: %s", error->message);
       return G_MAXINT64;
     }
 
-  /* Enrolment is due at once. */
-  if (enrolling != G_MAXINT64)
-    next = MIN (next, ota_engine_now (self));
-  return next;
+  /* A batch still enrolling is due since its creation: at once. */
+  return MIN (next, enrolling);
 }

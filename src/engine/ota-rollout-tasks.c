@@ -1,4 +1,5 @@
 /* ota-rollout-tasks.c — task creation and the one status transition function */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "ota-enum-types.h"
@@ -135,7 +136,7 @@ ota_rollout_set_task_status (OtaEngine      *self,
   sqlite3_bind_int64 (read, 1, task_id);
   if (sqlite3_step (read) != SQLITE_ROW)
     {
-      ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task", _("Task %" G_GINT64_FORMAT " does not exist"), task_id);
+      ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task", _("Task %" PRId64 " does not exist"), task_id);
       return FALSE;
     }
   batch_id = sqlite3_column_int64 (read, 0);
@@ -145,7 +146,7 @@ ota_rollout_set_task_status (OtaEngine      *self,
   if (OTA_TASK_STATUS_IS_TERMINAL (old_status))
     {
       ota_error_set_field (error, OTA_ERROR_CONFLICT, "task",
-                           _("Task %" G_GINT64_FORMAT " has already ended (%s)"),
+                           _("Task %" PRId64 " has already ended (%s)"),
                            task_id, ota_task_status_to_nick (old_status));
       return FALSE;
     }
@@ -358,7 +359,7 @@ ota_rollout_queue_push (OtaEngine  *self,
   if (OTA_TASK_STATUS_IS_TERMINAL (status))
     {
       ota_error_set_field (error, OTA_ERROR_CONFLICT, "task",
-                           _("Task %" G_GINT64_FORMAT " has already ended (%s)"),
+                           _("Task %" PRId64 " has already ended (%s)"),
                            task_id, ota_task_status_to_nick (status));
       return FALSE;
     }

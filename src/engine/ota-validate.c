@@ -1,4 +1,5 @@
 /* ota-validate.c — field rules; each error names the field and the allowed range */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -342,7 +343,7 @@ ota_validate_firmware_size (guint64   size,
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "file",
                            _("Firmware file must be at most 1,000 MB (1,048,576,000 bytes); "
-                             "it has %" G_GUINT64_FORMAT " bytes"), size);
+                             "it has %" PRIu64 " bytes"), size);
       return FALSE;
     }
 

@@ -8,6 +8,7 @@
  * reconnect) pending; a job event carries the device's job generation, so a new notice
  * or a disconnect makes the older entry stale instead of searching the heap for it.
  */
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -652,7 +653,7 @@ ota_sim_fleet_run_until (OtaSimFleet  *self,
       if (next == last && ++passes > MAX_PASSES_PER_INSTANT)
         {
           g_set_error (error, OTA_ERROR, OTA_ERROR_STORE,
-                       _("The engine keeps reporting work due at %" G_GINT64_FORMAT " that it does not do"),
+                       _("The engine keeps reporting work due at %" PRId64 " that it does not do"),
                        next);
           return FALSE;
         }

@@ -6,7 +6,8 @@
  * end) until the rows shown there are loaded and drawn, under 200 ms per step; filtering
  * by a status the same, under 200 ms; peak memory (VmHWM) under 300 MB. The batch is
  * written with set-based SQL by a child process (`--build PATH`), so its SQLite memory
- * does not count. Prints the numbers; exits 1 when a target is missed.
+ * does not count. Prints the numbers; exits 1 when a target is missed. `--db PATH`
+ * measures again on a database made before with `--build PATH`.
  */
 #include <glib/gstdio.h>
 #include <stdlib.h>

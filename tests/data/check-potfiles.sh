@@ -19,8 +19,9 @@ trap 'rm -f "$needed"' EXIT
 mapfile -t listed < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$potfiles" | grep -v '^$' || true)
 
 if ! printf '%s\n' "${listed[@]}" | LC_ALL=C sort -c -u 2>/dev/null; then
-  echo "$potfiles is not sorted (LC_ALL=C sort -u) or has duplicates; expected order:"
-  printf '%s\n' "${listed[@]}" | LC_ALL=C sort -u | sed 's/^/  /'
+  echo "$potfiles is not sorted (LC_ALL=C sort -u) or has duplicates; the fix:"
+  diff -u <(printf '%s\n' "${listed[@]}") <(printf '%s\n' "${listed[@]}" | LC_ALL=C sort -u) |
+    tail -n +3 || true
   status=1
 fi
 
@@ -40,7 +41,7 @@ done
 } | LC_ALL=C sort -u > "$needed"
 
 while IFS= read -r f; do
-  if ! printf '%s\n' "${listed[@]}" | grep -qxF "$f"; then
+  if ! grep -qxF -- "$f" <<<"$(printf '%s\n' "${listed[@]}")"; then
     echo "$f has translatable strings but is missing from $potfiles"
     status=1
   fi

@@ -3,9 +3,7 @@
 # with --check (format strings match), has no fuzzy or untranslated message, and
 # translates every message of a template made now from po/POTFILES.in, so a string
 # added to the code after the last translation pass fails here.
-#
-# The template is made the way meson's ota-console-pot target makes it (xgettext with
-# i18n's "glib" preset), but into WORK_DIR: that target writes into the source tree.
+# (The template: make-pot.sh, into WORK_DIR.)
 set -euo pipefail
 
 top=${1:?usage: check-translation.sh SOURCE_DIR WORK_DIR LANG}
@@ -30,17 +28,7 @@ if grep -qE '[0-9]+ (fuzzy|untranslated)' <<<"$stats"; then
 fi
 
 echo "# xgettext over po/POTFILES.in -> $pot"
-(cd "$top" && xgettext --package-name=ota-console -f po/POTFILES.in -D "$top" -k_ -o "$pot" \
-   --from-code=UTF-8 --add-comments \
-   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
-   --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
-   --flag=N_:1:pass-c-format --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format \
-   --flag=g_dngettext:2:pass-c-format --flag=g_strdup_printf:1:c-format \
-   --flag=g_string_printf:2:c-format --flag=g_string_append_printf:2:c-format \
-   --flag=g_error_new:3:c-format --flag=g_set_error:4:c-format \
-   --flag=g_markup_printf_escaped:1:c-format --flag=g_log:3:c-format \
-   --flag=g_print:1:c-format --flag=g_printerr:1:c-format --flag=g_printf:1:c-format \
-   --flag=g_fprintf:2:c-format --flag=g_sprintf:2:c-format --flag=g_snprintf:3:c-format)
+bash "$(dirname "$0")/make-pot.sh" "$top" "$pot"
 echo "# $(grep -c '^msgid ' "$pot") messages in the template (with the header)"
 
 # Without --use-untranslated/--use-fuzzy, msgcmp counts those as missing too.
