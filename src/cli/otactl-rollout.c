@@ -397,6 +397,25 @@ batch_create (Otactl  *ctl,
   if ((batch = ota_engine_create_batch (engine, &spec, error)) == NULL)
     return FALSE;
 
+  /* A very large batch enrols most of its devices in the due pass: this process ends
+   * here, so it runs that pass now and shows the whole batch. The batch exists either
+   * way; a failure here is left to the next command's due pass. */
+  if (ota_batch_get_enrolling (batch) > 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+      OtaBatch *whole = NULL;
+
+      if (ota_engine_run_due (engine, &local_error))
+        whole = ota_engine_get_batch (engine, ota_batch_get_id (batch), &local_error);
+      if (whole != NULL)
+        {
+          g_object_unref (batch);
+          batch = whole;
+        }
+      else
+        g_printerr (_("Enrolling the rest of the batch’s devices failed: %s\n"), local_error->message);
+    }
+
   if (ctl->json)
     otactl_print_json (otactl_batch_to_json (batch));
   else

@@ -244,7 +244,7 @@ batch_audit_params (gint64              batch_id,
  *
  * Starts a batch upgrade of a verified firmware (R-B1..R-B16): validates every option,
  * gives each matching device its task and pushes the first notices within the rate.
- * Over very many devices only the first chunk of them (in device id order) gets its
+ * Over very many devices only the first chunk of them (in device name order) gets its
  * task here; ota_engine_run_due() enrols the rest right after, a chunk per transaction
  * (ota_batch_get_enrolling() tells how many are still to come). A static batch takes
  * the devices that exist when it is created, each judged when its chunk is enrolled.

@@ -661,13 +661,15 @@ apply_checked (OtaEngine             *self,
 
 /* Work that fell due before the events is done first, so the events meet the state the
  * timeline had reached; notices the events queued go out right after. A failure of the
- * second pass does not undo the committed events: the next pass picks the work up. */
+ * second pass does not undo the committed events: the next pass picks the work up.
+ * Enrolling the rest of a large batch is left to ota_engine_run_due(): events never wait
+ * for it. */
 static void
 run_due_after_events (OtaEngine *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!ota_engine_run_due (self, &error))
+  if (!ota_rollout_catch_up (self, &error))
     g_warning ("Pushing after device events failed: %s", error->message);
 }
 
@@ -702,7 +704,7 @@ ota_engine_apply_device_event (OtaEngine             *self,
       return FALSE;
   }
 
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return FALSE;
 
   {
@@ -885,7 +887,7 @@ ota_engine_apply_device_events (OtaEngine             *self,
         }
     }
 
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return FALSE;
 
   now = ota_engine_now (self);

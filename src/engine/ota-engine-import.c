@@ -518,7 +518,7 @@ ota_engine_import_devices_csv (OtaEngine        *self,
     return read_failed (error, read_error);
 
   /* Due work first (a timeout may free a device that a dynamic batch now matches). */
-  if (!ota_engine_run_due (self, error))
+  if (!ota_rollout_catch_up (self, error))
     return FALSE;
 
   imp.engine = self;

@@ -1,54 +1,24 @@
 /* ota-rollout-match.c — which devices a batch upgrades, and giving them tasks (R-B2, R-B5,
  * R-B7..R-B11, R-B15, R-B16)
  *
- * Matching is set-based and walks the devices in id order, reading each one's version by
- * the key of device_versions, over a range of device ids: batch creation enrols a first
- * range at once and the due pass the rest, a range per transaction
- * (ota-rollout-enrol.c). Within a range the few devices that already have an unfinished
- * task (R-B15) are enrolled one by one first, then one INSERT … SELECT gives every other
- * match its task and the batch counter moves once by the number of rows. ON CONFLICT DO
- * NOTHING lets the unique indexes on tasks skip devices that have a task in the batch
- * already (and, as a safety net, devices with an unfinished task), so the SELECT never
- * reads the tasks table it writes to; unlike INSERT OR IGNORE it still fails on a
- * NOT NULL or CHECK violation instead of dropping the row silently.
+ * Matching is set-based and walks a range of the product's devices in name order (or
+ * all of them in id order), reading each one's version by the key of device_versions:
+ * batch creation enrols a first range at once and the due pass the rest, a range per
+ * transaction (ota-rollout-enrol.c). Within a range the few devices that already have
+ * an unfinished task (R-B15) are enrolled one by one first, then one INSERT … SELECT
+ * gives every other match its task and the batch counter moves once by the number of
+ * rows. ON CONFLICT DO NOTHING lets the unique indexes on tasks skip devices that
+ * have a task in the batch already (and, as a safety net, devices with an unfinished
+ * task), so the SELECT never reads the tasks table it writes to; unlike INSERT OR
+ * IGNORE it still fails on a NOT NULL or CHECK violation instead of dropping the row
+ * silently.
  */
 #include "ota-enum-types.h"
-#include "ota-rollout-private.h"
+#include "ota-rollout-match-private.h"
 
-/* Parameters of every matching statement. */
-enum {
-  P_BATCH = 1,
-  P_FIRMWARE,
-  P_PRODUCT,
-  P_MODULE,
-  P_CREATED_AT,
-  P_DEVICE,
-  P_LIMIT,
-  P_STATUS,
-  P_PUSH,
-  P_REASON,
-  P_NOW,
-  P_AFTER,
-  P_UPTO,
-  P_CUTOFF,
-  P_LAST,
-};
-
-/* What a matching statement adds to the batch's own conditions. */
-typedef enum {
-  MATCH_BY_NAME = 1 << 0,   /* walk the product's devices in name order (else by id) */
-  MATCH_AFTER   = 1 << 1,   /* device names after ?P_AFTER */
-  MATCH_UPTO    = 1 << 2,   /* device names up to ?P_UPTO */
-  MATCH_LAST    = 1 << 3,   /* device ids up to ?P_LAST */
-  MATCH_GRAY    = 1 << 4,   /* gray: within the cutoff (R-B10) */
-  MATCH_DEVICE  = 1 << 5,   /* only device ?P_DEVICE */
-} MatchFlags;
-
-/* The flags of a range, walked in name order or, when @by_name is FALSE (order does not
- * matter, only the id bound applies), in id order. */
-static MatchFlags
-range_flags (const OtaMatchRange *range,
-             gboolean             by_name)
+MatchFlags
+ota_match_range_flags (const OtaMatchRange *range,
+                       gboolean             by_name)
 {
   MatchFlags flags = MATCH_GRAY;
 
@@ -65,39 +35,11 @@ range_flags (const OtaMatchRange *range,
   return flags;
 }
 
-/* R-B10's deterministic spread order; the same expression orders and cuts. */
-#define SPREAD_SQL(id) "((" id " * 2654435761) % 4294967296)"
-
-typedef struct {
-  gint64            id;
-  gint64            firmware_id;
-  OtaBatchStrategy  strategy;
-  OtaBatchScope     scope;
-  guint             gray_percent;
-  gboolean          app_confirm;
-  gboolean          overwrite;
-  gboolean          only_new_reports;
-  gint64            schedule_start;
-  gint64            created_at;
-  gint64            gray_cutoff;   /* gray: the last device in the spread order; 0: none */
-  char             *product_key;
-  char             *module;
-} BatchInfo;
-
-static void
-batch_info_clear (BatchInfo *info)
-{
-  g_clear_pointer (&info->product_key, g_free);
-  g_clear_pointer (&info->module, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BatchInfo, batch_info_clear)
-
-static gboolean
-read_batch_info (OtaEngine  *self,
-                 gint64      batch_id,
-                 BatchInfo  *info,
-                 GError    **error)
+gboolean
+ota_match_read_batch_info (OtaEngine  *self,
+                           gint64      batch_id,
+                           BatchInfo  *info,
+                           GError    **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(OtaCachedStmt) stmt =
@@ -137,10 +79,10 @@ read_batch_info (OtaEngine  *self,
 
 /* The conditions a device `d` with its version row `v` for the firmware's module must
  * meet to match the batch, and what @flags add. */
-static void
-append_match_filter (GString         *sql,
-                     const BatchInfo *info,
-                     MatchFlags       flags)
+void
+ota_match_append_filter (GString         *sql,
+                         const BatchInfo *info,
+                         MatchFlags       flags)
 {
   /* In name order through the (product, name) index; else "+d.product_key" keeps SQLite
    * from that index, so that the devices are walked by id. */
@@ -192,26 +134,26 @@ append_match_filter (GString         *sql,
 }
 
 /* SELECT @columns FROM the matching devices. */
-static char *
-match_sql (const BatchInfo *info,
-           const char      *columns,
-           MatchFlags       flags,
-           const char      *tail)
+char *
+ota_match_sql (const BatchInfo *info,
+               const char      *columns,
+               MatchFlags       flags,
+               const char      *tail)
 {
   GString *sql = g_string_new (NULL);
 
   g_string_printf (sql, "SELECT %s FROM devices d CROSS JOIN device_versions v WHERE", columns);
-  append_match_filter (sql, info, flags);
+  ota_match_append_filter (sql, info, flags);
   if (tail != NULL)
     g_string_append (sql, tail);
 
   return g_string_free (sql, FALSE);
 }
 
-static void
-bind_batch (sqlite3_stmt        *stmt,
-            const BatchInfo     *info,
-            const OtaMatchRange *range)
+void
+ota_match_bind (sqlite3_stmt        *stmt,
+                const BatchInfo     *info,
+                const OtaMatchRange *range)
 {
   /* Statements use a subset of the parameters; binding an unused one is harmless. */
   sqlite3_bind_int64 (stmt, P_BATCH, info->id);
@@ -225,202 +167,6 @@ bind_batch (sqlite3_stmt        *stmt,
   sqlite3_bind_int64 (stmt, P_LAST, range->last_id);
 }
 
-typedef struct {
-  gint64 spread;
-  gint64 id;
-} Spread;
-
-static inline gboolean
-spread_less (const Spread *a,
-             const Spread *b)
-{
-  return a->spread < b->spread || (a->spread == b->spread && a->id < b->id);
-}
-
-/* Moves the @k-th smallest (0-based) of @v into v[k] (Hoare's selection): linear on
- * average, where sorting a million devices in SQL took seconds. */
-static void
-select_nth (Spread *v,
-            gsize   n,
-            gsize   k)
-{
-  gsize lo = 0, hi = n - 1;
-
-  while (lo < hi)
-    {
-      Spread pivot = v[lo + (hi - lo) / 2];
-      gsize i = lo, j = hi;
-
-      while (i <= j)
-        {
-          while (spread_less (&v[i], &pivot))
-            i++;
-          while (spread_less (&pivot, &v[j]))
-            j--;
-          if (i <= j)
-            {
-              Spread t = v[i];
-
-              v[i] = v[j];
-              v[j] = t;
-              i++;
-              if (j == 0)
-                break;
-              j--;
-            }
-        }
-
-      if (k <= j)
-        hi = j;
-      else if (k >= i)
-        lo = i;
-      else
-        break;
-    }
-}
-
-/* R-B10: floor(n · p / 100) of the n devices with ids up to @last_id that match now, at
- * least one (none of none), first in the spread order: *cutoff is the last of them (0:
- * none). */
-static gboolean
-find_gray_cutoff (OtaEngine        *self,
-                  const BatchInfo  *info,
-                  gint64            last_id,
-                  gint64           *cutoff,
-                  guint64          *n_gray,
-                  GError          **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  OtaMatchRange range = { NULL, NULL, last_id };
-  g_autofree char *sql = match_sql (info, "d.id, " SPREAD_SQL ("d.id"),
-                                    range_flags (&range, FALSE) & ~MATCH_GRAY, NULL);
-  g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
-  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Spread));
-  guint64 limit;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_batch (stmt, info, &range);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Spread s = { .id = sqlite3_column_int64 (stmt, 0), .spread = sqlite3_column_int64 (stmt, 1) };
-
-      g_array_append_val (all, s);
-    }
-  if (rc != SQLITE_DONE)
-    return ota_store_set_error (store, error, "matching devices");
-
-  limit = all->len == 0 ? 0 : MAX (1, (guint64) all->len * info->gray_percent / 100);
-  *n_gray = limit;
-  *cutoff = 0;
-  if (limit > 0)
-    {
-      select_nth ((Spread *) all->data, all->len, limit - 1);
-      *cutoff = g_array_index (all, Spread, limit - 1).id;
-    }
-  return TRUE;
-}
-
-gboolean
-ota_rollout_fix_gray_cutoff (OtaEngine  *self,
-                             gint64      batch_id,
-                             gint64      last_id,
-                             guint64    *n_gray,
-                             GError    **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_auto(BatchInfo) info = { 0 };
-  g_autoptr(OtaCachedStmt) stmt = NULL;
-  gint64 cutoff;
-
-  if (!read_batch_info (self, batch_id, &info, error) ||
-      !find_gray_cutoff (self, &info, last_id, &cutoff, n_gray, error))
-    return FALSE;
-
-  stmt = ota_store_prepare (store, "UPDATE batches SET enrol_gray_cutoff = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, cutoff);
-  sqlite3_bind_int64 (stmt, 2, batch_id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return ota_store_set_error (store, error, "saving a gray cutoff");
-
-  return TRUE;
-}
-
-gboolean
-ota_rollout_find_nth_match (OtaEngine            *self,
-                            gint64                batch_id,
-                            const OtaMatchRange  *range,
-                            guint                 n,
-                            gint64               *device_id,
-                            GError              **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_auto(BatchInfo) info = { 0 };
-  g_autofree char *sql = NULL;
-  g_autoptr(OtaCachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (n > 0, FALSE);
-
-  if (!read_batch_info (self, batch_id, &info, error))
-    return FALSE;
-
-  sql = match_sql (&info, "d.id", range_flags (range, TRUE), " ORDER BY d.name LIMIT 1 OFFSET ?7");
-  stmt = ota_store_prepare (store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_batch (stmt, &info, range);
-  sqlite3_bind_int64 (stmt, P_LIMIT, n - 1);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return ota_store_set_error (store, error, "matching devices");
-
-  *device_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
-}
-
-gboolean
-ota_rollout_count_matches (OtaEngine            *self,
-                           gint64                batch_id,
-                           const OtaMatchRange  *range,
-                           guint64              *n,
-                           GError              **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_auto(BatchInfo) info = { 0 };
-  g_autofree char *sql = NULL;
-  g_autoptr(OtaCachedStmt) stmt = NULL;
-
-  if (!read_batch_info (self, batch_id, &info, error))
-    return FALSE;
-
-  /* In id order when no name bounds apply: the device rows are read in their order. */
-  sql = match_sql (&info, "count(*)",
-                   range_flags (range, range->after_name != NULL || range->upto_name != NULL), NULL);
-  stmt = ota_store_prepare (store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_batch (stmt, &info, range);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return ota_store_set_error (store, error, "counting matching devices");
-
-  *n = (guint64) sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-typedef struct {
-  gint64        device_id;
-  char         *version;
-  gboolean      online;
-  OtaTaskStatus busy_status;
-} Busy;
-
 static void
 busy_clear (gpointer data)
 {
@@ -431,12 +177,12 @@ busy_clear (gpointer data)
  * decides about them one by one. A chunk (@by_name) looks its devices up in the partial
  * index of unfinished tasks; a whole product starts from the unfinished tasks, which are
  * usually far fewer than the devices. */
-static GArray *
-list_busy (OtaEngine            *self,
-           const BatchInfo      *info,
-           const OtaMatchRange  *range,
-           gboolean              by_name,
-           GError              **error)
+GArray *
+ota_match_list_busy (OtaEngine            *self,
+                     const BatchInfo      *info,
+                     const OtaMatchRange  *range,
+                     gboolean              by_name,
+                     GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
   g_autoptr(GArray) busy = g_array_new (FALSE, FALSE, sizeof (Busy));
@@ -455,7 +201,7 @@ list_busy (OtaEngine            *self,
     g_string_append (sql, "SELECT d.id, v.version, d.online, t.status FROM tasks t "
                           "CROSS JOIN devices d CROSS JOIN device_versions v "
                           "WHERE t.status IN " OTA_TASK_UNFINISHED_SQL " AND d.id = t.device_id AND");
-  append_match_filter (sql, info, range_flags (range, by_name));
+  ota_match_append_filter (sql, info, ota_match_range_flags (range, by_name));
   /* A device already in this batch (a dynamic one matching again) is not busy. */
   g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
                         "AND x.device_id = d.id) ORDER BY d.id");
@@ -464,7 +210,7 @@ list_busy (OtaEngine            *self,
   if (stmt == NULL)
     return NULL;
 
-  bind_batch (stmt, info, range);
+  ota_match_bind (stmt, info, range);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Busy b = {
@@ -511,8 +257,8 @@ first_status (const BatchInfo *info,
     }
 }
 
-static gboolean
-enroll_with_info (OtaEngine        *self,
+gboolean
+ota_match_enroll (OtaEngine        *self,
                   const BatchInfo  *info,
                   gint64            device_id,
                   const char       *source_version,
@@ -580,8 +326,8 @@ ota_rollout_enroll_device (OtaEngine   *self,
 {
   g_auto(BatchInfo) info = { 0 };
 
-  return read_batch_info (self, batch_id, &info, error) &&
-         enroll_with_info (self, &info, device_id, source_version, now, error);
+  return ota_match_read_batch_info (self, batch_id, &info, error) &&
+         ota_match_enroll (self, &info, device_id, source_version, now, error);
 }
 
 static gboolean
@@ -627,8 +373,8 @@ insert_matches (OtaEngine            *self,
                 GError              **error)
 {
   OtaStore *store = ota_engine_get_store (self);
-  g_autofree char *inner = match_sql (info, "d.id AS id, v.version AS version, d.online AS online, "
-                                      "d.name AS name", range_flags (range, by_name), NULL);
+  g_autofree char *inner = ota_match_sql (info, "d.id AS id, v.version AS version, d.online AS online, "
+                                          "d.name AS name", ota_match_range_flags (range, by_name), NULL);
   g_autofree char *sql = NULL;
   g_autoptr(OtaCachedStmt) stmt = NULL;
   OtaTaskStatus status;
@@ -652,7 +398,7 @@ insert_matches (OtaEngine            *self,
     return FALSE;
 
   first_status (info, now, &status, &reason, &push);
-  bind_batch (stmt, info, range);
+  ota_match_bind (stmt, info, range);
   sqlite3_bind_text (stmt, P_STATUS, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, P_PUSH, push ? 1 : 0);
   sqlite3_bind_text (stmt, P_REASON, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
@@ -712,7 +458,7 @@ match_with_info (OtaEngine            *self,
   if (!others_have_unfinished (self, info, &others, error))
     return FALSE;
 
-  busy = others ? list_busy (self, info, range, by_name, error) : g_array_new (FALSE, FALSE, sizeof (Busy));
+  busy = others ? ota_match_list_busy (self, info, range, by_name, error) : g_array_new (FALSE, FALSE, sizeof (Busy));
   if (busy == NULL)
     return FALSE;
 
@@ -721,7 +467,7 @@ match_with_info (OtaEngine            *self,
     {
       Busy *b = &g_array_index (busy, Busy, i);
 
-      if (!enroll_with_info (self, info, b->device_id, b->version, now, error))
+      if (!ota_match_enroll (self, info, b->device_id, b->version, now, error))
         return FALSE;
     }
   *n_tasks += busy->len;
@@ -740,7 +486,7 @@ ota_rollout_match_range (OtaEngine            *self,
   g_auto(BatchInfo) info = { 0 };
   guint64 n = 0;
 
-  if (!read_batch_info (self, batch_id, &info, error) ||
+  if (!ota_match_read_batch_info (self, batch_id, &info, error) ||
       !match_with_info (self, &info, range, TRUE, now, &n, error))
     return FALSE;
 
@@ -759,184 +505,15 @@ ota_rollout_match_batch (OtaEngine  *self,
   OtaMatchRange all = OTA_MATCH_RANGE_ALL;
   guint64 n_gray, n_tasks = 0;
 
-  if (!read_batch_info (self, batch_id, &info, error))
+  if (!ota_match_read_batch_info (self, batch_id, &info, error))
     return FALSE;
 
   /* The gray share of the devices that match now (R-B10), whoever has a task already. */
   if (info.scope == OTA_BATCH_SCOPE_GRAY &&
       (!ota_rollout_fix_gray_cutoff (self, batch_id, OTA_DEVICE_ID_MAX, &n_gray, error) ||
-       !read_batch_info (self, batch_id, &info, error)))
+       !ota_match_read_batch_info (self, batch_id, &info, error)))
     return FALSE;
 
   return match_with_info (self, &info, &all, FALSE, now, &n_tasks, error);
 }
 
-gboolean
-ota_rollout_forecast_matches (OtaEngine         *self,
-                              gint64             batch_id,
-                              OtaBatchForecast  *forecast,
-                              guint64           *n_push,
-                              GError           **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_auto(BatchInfo) info = { 0 };
-  g_autoptr(GArray) busy = NULL;
-  g_autoptr(OtaCachedStmt) stmt = NULL;
-  g_autofree char *sql = NULL;
-  OtaMatchRange all = OTA_MATCH_RANGE_ALL;
-  guint64 busy_online_conflicts = 0, n_gray;
-
-  /* The batch row is never committed: a cutoff saved on it goes with it. */
-  if (!read_batch_info (self, batch_id, &info, error) ||
-      (info.scope == OTA_BATCH_SCOPE_GRAY &&
-       (!ota_rollout_fix_gray_cutoff (self, batch_id, OTA_DEVICE_ID_MAX, &n_gray, error) ||
-        !read_batch_info (self, batch_id, &info, error))))
-    return FALSE;
-
-  sql = match_sql (&info, "count(*), total(d.online = 0)", range_flags (&all, FALSE), NULL);
-  stmt = ota_store_prepare (store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_batch (stmt, &info, &all);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return ota_store_set_error (store, error, "counting matching devices");
-
-  memset (forecast, 0, sizeof *forecast);
-  forecast->matched = sqlite3_column_int64 (stmt, 0);
-  forecast->offline = (guint64) sqlite3_column_double (stmt, 1);
-
-  busy = list_busy (self, &info, &all, FALSE, error);
-  if (busy == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < busy->len; i++)
-    {
-      Busy *b = &g_array_index (busy, Busy, i);
-
-      if (!info.overwrite || b->busy_status == OTA_TASK_STATUS_UPGRADING)
-        {
-          forecast->conflicts++;
-          if (b->online)
-            busy_online_conflicts++;
-        }
-      else
-        forecast->overwrites++;
-    }
-
-  *n_push = forecast->matched - forecast->offline - busy_online_conflicts;
-  return TRUE;
-}
-
-/* Running dynamic batches of a product (a device's product when @device_id > 0; a device
- * that reports before the enrolment cursor reaches it is enrolled at once). */
-static GArray *
-list_dynamic_batches (OtaEngine   *self,
-                      const char  *product_key,
-                      gint64       device_id,
-                      GError     **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(OtaCachedStmt) stmt =
-    ota_store_prepare (store,
-                       device_id > 0
-                       ? "SELECT b.id FROM batches b JOIN firmwares f ON f.id = b.firmware_id "
-                         "JOIN devices d ON d.product_key = f.product_key "
-                         "WHERE d.id = ?2 AND b.kind = 'batch' AND b.strategy = 'dynamic' "
-                         "AND b.state = 'running' ORDER BY b.id"
-                       /* A batch still enrolling reaches the new devices with its cursor. */
-                       : "SELECT b.id FROM batches b JOIN firmwares f ON f.id = b.firmware_id "
-                         "WHERE f.product_key = ?1 AND b.kind = 'batch' AND b.strategy = 'dynamic' "
-                         "AND b.state = 'running' AND b.enrol_after_device_id IS NULL ORDER BY b.id",
-                       error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  if (device_id > 0)
-    sqlite3_bind_int64 (stmt, 2, device_id);
-  else
-    sqlite3_bind_text (stmt, 1, product_key, -1, SQLITE_STATIC);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      ota_store_set_error (store, error, "reading dynamic batches");
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
-}
-
-gboolean
-ota_rollout_match_dynamic (OtaEngine   *self,
-                           gint64       device_id,
-                           gint64       now,
-                           GError     **error)
-{
-  OtaStore *store = ota_engine_get_store (self);
-  g_autoptr(GArray) batches = list_dynamic_batches (self, NULL, device_id, error);
-  OtaMatchRange all = OTA_MATCH_RANGE_ALL;
-
-  if (batches == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < batches->len; i++)
-    {
-      g_auto(BatchInfo) info = { 0 };
-      g_autoptr(GString) sql = g_string_new ("SELECT v.version FROM devices d "
-                                             "CROSS JOIN device_versions v WHERE");
-      g_autoptr(OtaCachedStmt) stmt = NULL;
-      g_autofree char *version = NULL;
-      int rc;
-
-      if (!read_batch_info (self, g_array_index (batches, gint64, i), &info, error))
-        return FALSE;
-
-      append_match_filter (sql, &info, MATCH_DEVICE);
-      g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM tasks x WHERE x.batch_id = ?1 "
-                            "AND x.device_id = d.id)");
-      stmt = ota_store_prepare (store, sql->str, error);
-      if (stmt == NULL)
-        return FALSE;
-
-      bind_batch (stmt, &info, &all);
-      sqlite3_bind_int64 (stmt, P_DEVICE, device_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        version = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      else if (rc != SQLITE_DONE)
-        return ota_store_set_error (store, error, "matching a device");
-      sqlite3_reset (stmt);
-
-      if (version != NULL &&
-          !enroll_with_info (self, &info, device_id, version, now, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-ota_rollout_match_dynamic_product (OtaEngine   *self,
-                                   const char  *product_key,
-                                   gint64       now,
-                                   GError     **error)
-{
-  g_autoptr(GArray) batches = list_dynamic_batches (self, product_key, 0, error);
-
-  if (batches == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < batches->len; i++)
-    if (!ota_rollout_match_batch (self, g_array_index (batches, gint64, i), now, error))
-      return FALSE;
-
-  return TRUE;
-}

@@ -87,9 +87,11 @@ ota_rollout_insert_task (OtaEngine      *self,
   gint64 now = ota_engine_now (self);
   g_autoptr(OtaCachedStmt) stmt =
     ota_store_prepare (store,
+                       /* With the device name, so the trigger that copies it does nothing. */
                        "INSERT INTO tasks (batch_id, device_id, status, reason, source_version, "
-                       "current_version, needs_push, queue_at, created_at, updated_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8)",
+                       "current_version, needs_push, queue_at, created_at, updated_at, device_name) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?8, "
+                       "(SELECT name FROM devices WHERE id = ?2))",
                        error);
 
   if (stmt == NULL)

@@ -81,6 +81,12 @@ gboolean  ota_engine_forecast_batch  (OtaEngine            *self,
                                       const OtaBatchSpec   *spec,
                                       OtaBatchForecast     *forecast,
                                       GError              **error);
+/* Over very many devices only the first chunk of them (in device name order) gets its
+ * task here and ota_engine_run_due() enrols the rest right after, a chunk per
+ * transaction (ota_batch_get_enrolling() says how many are still to come). A static
+ * batch takes the devices that exist when it is created; each device is judged (version,
+ * online, other tasks) when its chunk is enrolled, within seconds after the creation,
+ * and its task counts as created with the batch. See docs/storage.md. */
 OtaBatch *ota_engine_create_batch    (OtaEngine            *self,
                                       const OtaBatchSpec   *spec,
                                       GError              **error);
@@ -188,7 +194,8 @@ gboolean ota_engine_reset_presence (OtaEngine  *self,
 /* ---- Time ------------------------------------------------------------------ */
 
 /* Handles everything that fell due up to the clock's now, in order of due time:
- * scheduled starts, window ends, pushes within the rate, retries, timeouts. */
+ * scheduled starts, window ends, pushes within the rate, retries, timeouts, and the
+ * enrolment of large batches (due since their creation). */
 gboolean ota_engine_run_due      (OtaEngine  *self,
                                   GError    **error);
 /* When the next thing falls due (µs), or G_MAXINT64 when nothing is pending. */

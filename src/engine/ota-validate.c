@@ -16,7 +16,7 @@ is_ascii_word_char (gunichar c)
 static gboolean
 validate_word (const char  *value,
                const char  *field,
-               const char  *label,
+               const char  *label,   /* N_(): translated only for a message */
                guint        max_chars,
                GError     **error)
 {
@@ -25,7 +25,7 @@ validate_word (const char  *value,
   if (len == 0)
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                           _("%s must be 1 to %u characters long"), label, max_chars);
+                           _("%s must be 1 to %u characters long"), _(label), max_chars);
       return FALSE;
     }
 
@@ -40,14 +40,14 @@ validate_word (const char  *value,
         g_unichar_to_utf8 (c, bad);
         ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
                              _("%s may only contain letters, digits, “.”, “-” and “_”; "
-                               "“%s” is not allowed"), label, bad);
+                               "“%s” is not allowed"), _(label), bad);
         return FALSE;
       }
 
   if (len > max_chars)
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                           _("%s must be 1 to %u characters long"), label, max_chars);
+                           _("%s must be 1 to %u characters long"), _(label), max_chars);
       return FALSE;
     }
 
@@ -83,7 +83,7 @@ ota_validate_product_key (const char  *key,
 static gboolean
 validate_text_full (const char  *value,
                     const char  *field,
-                    const char  *label,
+                    const char  *label,   /* N_(): translated only for a message */
                     guint        min_chars,
                     guint        max_chars,
                     gboolean     multiline,
@@ -97,7 +97,7 @@ validate_text_full (const char  *value,
   if (!g_utf8_validate (value, -1, NULL))
     {
       ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                           _("%s is not valid UTF-8 text"), label);
+                           _("%s is not valid UTF-8 text"), _(label));
       return FALSE;
     }
 
@@ -107,11 +107,11 @@ validate_text_full (const char  *value,
       if (min_chars == 0)
         ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
                              _("%s must be at most %u characters long (it has %ld)"),
-                             label, max_chars, chars);
+                             _(label), max_chars, chars);
       else
         ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
                              _("%s must be %u to %u characters long (it has %ld)"),
-                             label, min_chars, max_chars, chars);
+                             _(label), min_chars, max_chars, chars);
       return FALSE;
     }
 
@@ -122,7 +122,7 @@ validate_text_full (const char  *value,
       if (g_unichar_iscntrl (c) && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
         {
           ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, field,
-                               _("%s must not contain control characters"), label);
+                               _("%s must not contain control characters"), _(label));
           return FALSE;
         }
     }
@@ -145,7 +145,7 @@ gboolean
 ota_validate_product_name (const char  *name,
                            GError     **error)
 {
-  return validate_text (name, "name", _("Product name"), 1, 64, error);
+  return validate_text (name, "name", N_("Product name"), 1, 64, error);
 }
 
 /* The vendor's device names: 4 to 32 of letters, digits and - _ @ . : */
@@ -188,8 +188,8 @@ ota_validate_region (const char  *province,
       return FALSE;
     }
 
-  return validate_text (province, "province", _("Province"), 0, 32, error) &&
-         validate_text (city, "city", _("City"), 0, 32, error);
+  return validate_text (province, "province", N_("Province"), 0, 32, error) &&
+         validate_text (city, "city", N_("City"), 0, 32, error);
 }
 
 /* R-F2: Han, A–Z/a–z, kana, digits, _ - ( ); starts with Han, a letter or a digit. */
@@ -280,8 +280,8 @@ ota_validate_version (const char  *version,
                       const char  *field,
                       GError     **error)
 {
-  const char *label = g_strcmp0 (field, "source-versions") == 0 ? _("Source version")
-                                                                : _("Firmware version");
+  const char *label = g_strcmp0 (field, "source-versions") == 0 ? N_("Source version")
+                                                                : N_("Firmware version");
 
   return validate_word (version, field, label, OTA_VERSION_MAX_CHARS, error);
 }
@@ -290,7 +290,7 @@ gboolean
 ota_validate_module (const char  *module,
                      GError     **error)
 {
-  return validate_word (module, "module", _("Firmware module"), 64, error);
+  return validate_word (module, "module", N_("Firmware module"), 64, error);
 }
 
 gboolean
@@ -298,7 +298,7 @@ ota_validate_description (const char  *description,
                           GError     **error)
 {
   /* R-F9 limits the length only: a description may have several lines. */
-  return validate_text_full (description, "description", _("Description"),
+  return validate_text_full (description, "description", N_("Description"),
                              0, OTA_FIRMWARE_DESCRIPTION_MAX_CHARS, TRUE, error);
 }
 
