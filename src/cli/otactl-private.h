@@ -40,7 +40,7 @@ typedef gboolean (*OtactlCommandFunc) (Otactl   *ctl,
 typedef struct {
   const char        *name;
   OtactlCommandFunc  func;
-  const char        *summary;   /* N_(): translated when shown */
+  const char        *summary;   /* marked with N_, translated when shown */
 } OtactlCommand;
 
 /* ---- otactl.c ---------------------------------------------------------- */
