@@ -344,3 +344,95 @@ ota_test_advance (OtaTestFixture *fixture,
   ota_engine_run_due (fixture->engine, &error);
   g_assert_no_error (error);
 }
+
+OtaBatch *
+ota_test_get_batch (OtaTestFixture *fixture,
+                    gint64          batch_id)
+{
+  g_autoptr(GError) error = NULL;
+  OtaBatch *batch = ota_engine_get_batch (fixture->engine, batch_id, &error);
+
+  g_assert_no_error (error);
+  return batch;
+}
+
+void
+ota_test_assert_task (OtaTestFixture *fixture,
+                      gint64          batch_id,
+                      const char     *device_name,
+                      OtaTaskStatus   status,
+                      OtaTaskReason   reason)
+{
+  g_autoptr(OtaTask) task = ota_test_get_task (fixture, batch_id, device_name);
+
+  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_STATUS, ota_task_get_status (task)), ==,
+                   ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status));
+  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_REASON, ota_task_get_reason (task)), ==,
+                   ota_enum_to_nick (OTA_TYPE_TASK_REASON, reason));
+}
+
+void
+ota_test_add_devices (OtaTestFixture *fixture,
+                      const char     *prefix,
+                      guint           n,
+                      const char     *version,
+                      gboolean        online)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%02u", prefix, i);
+      g_autoptr(OtaDevice) device = ota_test_add_device (fixture->engine, OTA_TEST_PRODUCT, name, version);
+
+      if (!online)
+        ota_test_send_event (fixture, OTA_DEVICE_EVENT_OFFLINE, name);
+    }
+}
+
+static void
+rollout_setup (OtaTestRollout *rollout,
+               gconstpointer   data,
+               gboolean        verify)
+{
+  ota_test_fixture_setup (&rollout->base, data);
+  rollout->firmware = ota_test_add_firmware (&rollout->base, OTA_TEST_PRODUCT, "fw",
+                                             OTA_FIRMWARE_TYPE_FULL, NULL, "1.0", "2.0");
+  rollout->firmware_id = ota_firmware_get_id (rollout->firmware);
+  if (verify)
+    ota_test_verify_firmware (&rollout->base, rollout->firmware, "verifier");
+  rollout->link = ota_test_attach_link (&rollout->base);
+  rollout->t0 = ota_clock_get_now (OTA_CLOCK (rollout->base.clock));
+}
+
+void
+ota_test_rollout_setup (OtaTestRollout *rollout,
+                        gconstpointer   data)
+{
+  rollout_setup (rollout, data, TRUE);
+}
+
+void
+ota_test_rollout_setup_unverified (OtaTestRollout *rollout,
+                                   gconstpointer   data)
+{
+  rollout_setup (rollout, data, FALSE);
+}
+
+void
+ota_test_rollout_teardown (OtaTestRollout *rollout,
+                           gconstpointer   data)
+{
+  g_clear_object (&rollout->firmware);
+  g_clear_object (&rollout->link);
+  ota_test_fixture_teardown (&rollout->base, data);
+}
+
+OtaBatchSpec
+ota_test_rollout_batch_spec (OtaTestRollout     *rollout,
+                             const char * const *sources)
+{
+  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
+
+  spec.firmware_id = rollout->firmware_id;
+  spec.source_versions = sources;
+  return spec;
+}

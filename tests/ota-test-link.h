@@ -80,4 +80,45 @@ OtaTask     *ota_test_get_task          (OtaTestFixture  *fixture,
 void         ota_test_advance           (OtaTestFixture  *fixture,
                                          GTimeSpan        delta);
 
+/* (transfer full): batch @batch_id; asserts it exists. */
+OtaBatch    *ota_test_get_batch         (OtaTestFixture  *fixture,
+                                         gint64           batch_id);
+/* Asserts the status and reason of @device_name's task in @batch_id. */
+void         ota_test_assert_task       (OtaTestFixture  *fixture,
+                                         gint64           batch_id,
+                                         const char      *device_name,
+                                         OtaTaskStatus    status,
+                                         OtaTaskReason    reason);
+/* Adds @n devices "@prefix-00" … of OTA_TEST_PRODUCT reporting @version; when not
+ * @online, each then reports itself offline (a device event). */
+void         ota_test_add_devices       (OtaTestFixture  *fixture,
+                                         const char      *prefix,
+                                         guint            n,
+                                         const char      *version,
+                                         gboolean         online);
+
+/* The fixture of the rollout tests: firmware "fw" 1.0 → 2.0 (full, module default) of
+ * OTA_TEST_PRODUCT and a test link set on the engine. */
+typedef struct {
+  OtaTestFixture  base;
+  OtaTestLink    *link;
+  OtaFirmware    *firmware;
+  gint64          firmware_id;
+  gint64          t0;          /* the engine's time once set up */
+} OtaTestRollout;
+
+/* The firmware verified on "verifier" (ota_test_verify_firmware()) before the link is
+ * set, so the link holds no notice yet. */
+void         ota_test_rollout_setup            (OtaTestRollout *rollout,
+                                                gconstpointer   data);
+/* The same with the firmware left unverified. */
+void         ota_test_rollout_setup_unverified (OtaTestRollout *rollout,
+                                                gconstpointer   data);
+void         ota_test_rollout_teardown         (OtaTestRollout *rollout,
+                                                gconstpointer   data);
+/* A batch spec of the fixture's firmware from @sources (nullable: not named), every
+ * other option at its default (OTA_BATCH_SPEC_INIT). */
+OtaBatchSpec ota_test_rollout_batch_spec       (OtaTestRollout     *rollout,
+                                                const char * const *sources);
+
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* ota-test-util.c — fixtures shared by the engine tests */
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ota-test-util.h"
 
@@ -58,6 +59,12 @@ ota_test_fixture_reopen (OtaTestFixture *fixture)
   ota_engine_set_actor (fixture->engine, "test");
 }
 
+gint64
+ota_test_now (OtaTestFixture *fixture)
+{
+  return ota_clock_get_now (OTA_CLOCK (fixture->clock));
+}
+
 OtaProduct *
 ota_test_add_product (OtaEngine      *engine,
                       const char     *key,
@@ -108,6 +115,16 @@ ota_test_add_device (OtaEngine  *engine,
   return device;
 }
 
+void
+ota_test_exec_sql (OtaEngine  *engine,
+                   const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ota_store_exec (ota_engine_get_store (engine), sql, &error));
+  g_assert_no_error (error);
+}
+
 char *
 ota_test_dump_store (OtaEngine *engine)
 {
@@ -139,6 +156,30 @@ ota_test_dump_store (OtaEngine *engine)
   sqlite3_finalize (tables);
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+ota_test_assert_unchanged (OtaEngine  *engine,
+                           const char *before)
+{
+  g_autofree char *after = ota_test_dump_store (engine);
+
+  g_assert_cmpstr (before, ==, after);
+}
+
+void
+ota_test_assert_error (const GError *error,
+                       OtaErrorCode  code,
+                       const char   *field,
+                       const char   *mentions)
+{
+  g_auto(GStrv) words = mentions != NULL ? g_strsplit (mentions, " ", -1) : NULL;
+
+  g_assert_error ((GError *) error, OTA_ERROR, (gint) code);
+  g_assert_cmpstr (ota_error_get_field (error), ==, field);
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    if (strstr (error->message, words[i]) == NULL)
+      g_error ("“%s” does not mention “%s”", error->message, words[i]);
 }
 
 char *

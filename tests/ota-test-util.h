@@ -20,6 +20,8 @@ void        ota_test_fixture_setup    (OtaTestFixture *fixture,
                                        gconstpointer   data);
 void        ota_test_fixture_teardown (OtaTestFixture *fixture,
                                        gconstpointer   data);
+/* The engine's time now (the manual clock). */
+gint64      ota_test_now              (OtaTestFixture *fixture);
 /* Closes and reopens the engine on the same database (a restart). */
 void        ota_test_fixture_reopen   (OtaTestFixture *fixture);
 
@@ -36,8 +38,22 @@ OtaDevice  *ota_test_add_device       (OtaEngine      *engine,
                                        const char     *name,
                                        const char     *version);
 
+/* Runs @sql on the engine's store (setup or a test's own change); asserts it worked. */
+void        ota_test_exec_sql         (OtaEngine      *engine,
+                                       const char     *sql);
+
 /* A text dump of every table but the audit log, to assert "nothing changed". */
 char       *ota_test_dump_store       (OtaEngine      *engine);
+
+/* Asserts the store is still as @before (an ota_test_dump_store()). */
+void        ota_test_assert_unchanged (OtaEngine      *engine,
+                                       const char     *before);
+/* Asserts @error is @code naming @field, with every word of @mentions (space separated,
+ * nullable) in the message. */
+void        ota_test_assert_error     (const GError   *error,
+                                       OtaErrorCode    code,
+                                       const char     *field,
+                                       const char     *mentions);
 
 /* Writes @contents to a new file under the fixture's folder; returns its path. */
 char       *ota_test_write_file       (OtaTestFixture *fixture,

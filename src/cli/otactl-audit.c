@@ -62,15 +62,17 @@ otactl_audit_run (Otactl  *ctl,
   g_autoptr(GPtrArray) entries_found = NULL;
   g_autoptr(OtactlTable) table = NULL;
   guint64 total = 0;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 0, 0, error))
     return FALSE;
   if (offset < 0 || limit < 0)
     return otactl_usage_error (error, _("--offset and --limit must not be negative"));
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (entries_found = ota_engine_list_audit (engine, offset, limit, &total, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_list_audit_async (backend, (guint) offset, (guint) limit, OTACTL_ASYNC (ctl));
+  if ((entries_found = ota_backend_list_audit_finish (backend, otactl_await (ctl), &total, error)) == NULL)
     return FALSE;
 
   if (ctl->json)

@@ -42,7 +42,7 @@ device_add (Otactl  *ctl,
   g_autoptr(GHashTable) versions = NULL;
   g_autoptr(OtaDevice) device = NULL;
   OtaDeviceSpec spec = { 0 };
-  OtaEngine *engine;
+  OtaBackend *backend;
   const GOptionEntry entries[] = {
     { "province", 0, 0, G_OPTION_ARG_STRING, &province, N_("Province (default: unknown)"), N_("PROVINCE") },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, N_("City, within the province"), N_("CITY") },
@@ -65,8 +65,10 @@ device_add (Otactl  *ctl,
   spec.online = online;
   spec.versions = g_hash_table_size (versions) > 0 ? versions : NULL;
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (device = ota_engine_add_device (engine, &spec, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_add_device_async (backend, &spec, OTACTL_ASYNC (ctl));
+  if ((device = ota_backend_add_device_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -76,37 +78,52 @@ device_add (Otactl  *ctl,
   return TRUE;
 }
 
+/* Standard input into a temporary file, which the caller deletes: the backend imports
+ * files (a server needs the size before the upload). */
+static GFile *
+spool_stdin (Otactl  *ctl,
+             GError **error)
+{
+  g_autoptr(GFileIOStream) io = NULL;
+  g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GFile) tmp = g_file_new_tmp ("otactl-import-XXXXXX.csv", &io, error);
+
+  if (tmp == NULL)
+    return NULL;
+  otactl_catch_sigint (ctl, TRUE);
+  if (g_output_stream_splice (g_io_stream_get_output_stream (G_IO_STREAM (io)), in,
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, ctl->cancellable, error) < 0)
+    {
+      otactl_catch_sigint (ctl, FALSE);
+      g_file_delete (tmp, NULL, NULL);
+      return NULL;
+    }
+  otactl_catch_sigint (ctl, FALSE);
+  return g_steal_pointer (&tmp);
+}
+
 static gboolean
 import_one (Otactl          *ctl,
-            OtaEngine       *engine,
+            OtaBackend      *backend,
             const char      *path,
             OtaImportResult *result,
             GError         **error)
 {
   g_autofree char *label = g_strdup_printf (_("Importing %s…"), path);
   OtaProgressFunc progress = ctl->stderr_is_tty ? otactl_progress_stderr : NULL;
-  gboolean ok;
+  gboolean from_stdin = g_str_equal (path, "-");
+  g_autoptr(GFile) file = from_stdin ? spool_stdin (ctl, error) : g_file_new_for_commandline_arg (path);
+  gboolean ok = FALSE;
 
-  if (g_str_equal (path, "-"))
+  if (file != NULL)
     {
-      g_autoptr(GInputStream) stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-
-      ok = ota_engine_import_devices_csv (engine, stream, result, ctl->cancellable, progress, label, error);
-    }
-  else
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-      g_autoptr(GAsyncResult) async_result = NULL;
-
-      otactl_catch_sigint (ctl, TRUE);
-      ota_engine_import_devices_csv_async (engine, file, ctl->cancellable, progress, label,
-                                           otactl_async_done, &async_result);
-      otactl_wait (ctl, &async_result);
-      otactl_catch_sigint (ctl, FALSE);
-      ok = ota_engine_import_devices_csv_finish (engine, async_result, result, error);
+      ota_backend_import_devices_async (backend, file, progress, label, OTACTL_ASYNC (ctl));
+      ok = ota_backend_import_devices_finish (backend, otactl_await (ctl), result, error);
+      otactl_progress_end ();
+      if (from_stdin)
+        g_file_delete (file, NULL, NULL);
     }
 
-  otactl_progress_end ();
   if (!ok)
     g_prefix_error (error, "%s: ", path);
   return ok;
@@ -125,17 +142,17 @@ device_import (Otactl  *ctl,
                                  "stored, one line “imported FILE: N added, M updated” is printed."),
                                NULL);
   g_autoptr(JsonArray) results = json_array_new ();
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, -1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
   for (int i = 1; i < argc; i++)
     {
       OtaImportResult result = { 0 };
 
-      if (!import_one (ctl, engine, argv[i], &result, error))
+      if (!import_one (ctl, backend, argv[i], &result, error))
         return FALSE;
 
       if (ctl->json)
@@ -161,6 +178,23 @@ device_import (Otactl  *ctl,
   return TRUE;
 }
 
+/* Writes @file to standard output, as it is. */
+static gboolean
+copy_to_stdout (Otactl  *ctl,
+                GFile   *file,
+                GError **error)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, ctl->cancellable, error);
+  g_autoptr(GOutputStream) out = NULL;
+
+  if (in == NULL)
+    return FALSE;
+  fflush (stdout);
+  out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  return g_output_stream_splice (out, G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                 ctl->cancellable, error) >= 0;
+}
+
 static gboolean
 device_export (Otactl  *ctl,
                int      argc,
@@ -176,41 +210,32 @@ device_export (Otactl  *ctl,
     otactl_option_context_new (ctl, "device export", _("[FILE|-]"),
                                _("Export devices as CSV, to FILE or standard output."), entries);
   const char *path;
-  g_autoptr(GOutputStream) base = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GCancellable) discard = NULL;
-  OtaEngine *engine;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileIOStream) io = NULL;
+  OtaBackend *backend;
+  gboolean ok;
 
   if (!otactl_parse (context, &argc, &argv, 0, 1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
+  /* The backend replaces FILE only once all was written; standard output gets a
+   * temporary file's contents, so a failed export prints nothing. */
   path = argc > 1 ? argv[1] : "-";
-  if (g_str_equal (path, "-"))
+  if (!g_str_equal (path, "-"))
+    file = g_file_new_for_commandline_arg (path);
+  else if ((file = g_file_new_tmp ("otactl-export-XXXXXX.csv", &io, error)) == NULL)
+    return FALSE;
+
+  ota_backend_export_devices_async (backend, product, file, OTACTL_ASYNC (ctl));
+  ok = ota_backend_export_devices_finish (backend, otactl_await (ctl), error);
+
+  if (io != NULL)
     {
-      fflush (stdout);
-      base = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+      ok = ok && copy_to_stdout (ctl, file, error);
+      g_file_delete (file, NULL, NULL);
     }
-  else
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-
-      /* Written beside the target and renamed on close: a failed export leaves no half file. */
-      base = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                              NULL, error));
-      if (base == NULL)
-        return FALSE;
-    }
-  stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
-
-  if (ota_engine_export_devices_csv (engine, product, stream, ctl->cancellable, error))
-    return g_output_stream_close (stream, NULL, error);
-
-  /* Closing with a cancelled cancellable drops the replacement file. */
-  discard = g_cancellable_new ();
-  g_cancellable_cancel (discard);
-  g_output_stream_close (stream, discard, NULL);
-  return FALSE;
+  return ok;
 }
 
 typedef struct {
@@ -350,15 +375,16 @@ device_list (Otactl  *ctl,
   g_auto(GStrv) versions = NULL;
   g_autoptr(GPtrArray) devices = NULL;
   guint64 total = 0;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      !build_query (&options, &query, &versions, error))
+      !build_query (&options, &query, &versions, error) ||
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
   query.product_key = argv[1];
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (devices = ota_engine_query_devices (engine, &query, &total, error)) == NULL)
+  ota_backend_query_devices_async (backend, &query, OTACTL_ASYNC (ctl));
+  if ((devices = ota_backend_query_devices_finish (backend, otactl_await (ctl), &total, error)) == NULL)
     return FALSE;
 
   if (ctl->json)

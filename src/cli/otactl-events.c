@@ -1,7 +1,8 @@
 /* otactl-events.c — "otactl device online|offline|report|progress|confirm|decline"
  *
  * Plays a device (or the user's app) by hand (R-E1..R-E5): each command hands one event
- * to the engine, exactly as the device server would, then shows the device's task.
+ * to the backend (the engine, or a server), exactly as the device server would, then
+ * shows the device's task.
  */
 #include <string.h>
 
@@ -104,19 +105,96 @@ find_device_task (OtaEngine   *engine,
 }
 
 static gboolean
+task_is_open (OtaTask *task)
+{
+  switch (ota_task_get_status (task))
+    {
+    case OTA_TASK_STATUS_PENDING_CONFIRM:
+    case OTA_TASK_STATUS_PENDING_PUSH:
+    case OTA_TASK_STATUS_PUSHED:
+    case OTA_TASK_STATUS_UPGRADING:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* find_device_task()'s choice made through the backend, for a server: the device's
+ * tasks are in the batches of its product's firmwares. */
+static OtaTask *
+find_device_task_remote (Otactl      *ctl,
+                         OtaBackend  *backend,
+                         const char  *product_key,
+                         const char  *device_name,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) firmwares = NULL;
+  g_autoptr(OtaTask) best = NULL;
+  OtaTaskQuery query = OTA_TASK_QUERY_INIT;
+
+  ota_backend_list_firmwares_async (backend, product_key, OTACTL_ASYNC (ctl));
+  if ((firmwares = ota_backend_list_firmwares_finish (backend, otactl_await (ctl), error)) == NULL)
+    return NULL;
+
+  query.search = device_name;
+  for (guint f = 0; f < firmwares->len; f++)
+    {
+      g_autoptr(GPtrArray) batches = NULL;
+
+      ota_backend_list_batches_async (backend, ota_firmware_get_id (g_ptr_array_index (firmwares, f)),
+                                      OTACTL_ASYNC (ctl));
+      if ((batches = ota_backend_list_batches_finish (backend, otactl_await (ctl), error)) == NULL)
+        return NULL;
+
+      for (guint b = 0; b < batches->len; b++)
+        {
+          g_autoptr(GPtrArray) tasks = NULL;
+
+          ota_backend_query_tasks_async (backend, ota_batch_get_id (g_ptr_array_index (batches, b)), &query,
+                                         OTACTL_ASYNC (ctl));
+          if ((tasks = ota_backend_query_tasks_finish (backend, otactl_await (ctl), NULL, error)) == NULL)
+            return NULL;
+
+          for (guint t = 0; t < tasks->len; t++)
+            {
+              OtaTask *task = g_ptr_array_index (tasks, t);
+
+              /* The search matches parts of names: only this very device counts. */
+              if (!g_str_equal (ota_task_get_device_name (task), device_name))
+                continue;
+              if (best == NULL ||
+                  task_is_open (task) > task_is_open (best) ||
+                  (task_is_open (task) == task_is_open (best) &&
+                   (ota_task_get_updated_at (task) > ota_task_get_updated_at (best) ||
+                    (ota_task_get_updated_at (task) == ota_task_get_updated_at (best) &&
+                     ota_task_get_id (task) > ota_task_get_id (best)))))
+                g_set_object (&best, task);
+            }
+        }
+    }
+
+  return g_steal_pointer (&best);
+}
+
+static gboolean
 apply_and_show (Otactl          *ctl,
                 OtaDeviceEvent  *event,
                 GError         **error)
 {
   g_autoptr(OtaTask) task = NULL;
   g_autoptr(GError) local_error = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      !ota_engine_apply_device_event (engine, event, error))
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_apply_device_event_async (backend, event, OTACTL_ASYNC (ctl));
+  if (!ota_backend_apply_device_event_finish (backend, otactl_await (ctl), error))
     return FALSE;
 
-  task = find_device_task (engine, event->product_key, event->device_name, &local_error);
+  if (otactl_is_remote (ctl))
+    task = find_device_task_remote (ctl, backend, event->product_key, event->device_name, &local_error);
+  else
+    task = find_device_task (ctl->engine, event->product_key, event->device_name, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -121,11 +121,10 @@ firmware_add (Otactl  *ctl,
   g_autoptr(OtaProduct) product = NULL;
   g_autoptr(OtaFirmware) firmware = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *label = NULL;
   OtaFirmwareSpec spec = { 0 };
   int type = OTA_FIRMWARE_TYPE_FULL, sign;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 2, 2, error))
     return FALSE;
@@ -135,8 +134,10 @@ firmware_add (Otactl  *ctl,
       !otactl_parse_enum (OTA_TYPE_FIRMWARE_TYPE, "type", options.type, &type, error))
     return FALSE;
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (product = ota_engine_get_product (engine, argv[1], error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_get_product_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((product = ota_backend_get_product_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (options.sign == NULL)
@@ -154,19 +155,16 @@ firmware_add (Otactl  *ctl,
   spec.sign_algorithm = sign;
   spec.description = options.description;
 
-  /* Refuse a bad field before reading a possibly large file. */
-  if (!ota_engine_check_firmware_spec (engine, &spec, error))
+  /* Refuse a bad field before reading (or sending) a possibly large file. */
+  ota_backend_check_firmware_spec_async (backend, &spec, OTACTL_ASYNC (ctl));
+  if (!ota_backend_check_firmware_spec_finish (backend, otactl_await (ctl), error))
     return FALSE;
 
   file = g_file_new_for_commandline_arg (argv[2]);
   label = g_strdup_printf (_("Adding %s…"), argv[2]);
-  otactl_catch_sigint (ctl, TRUE);
-  ota_engine_add_firmware_async (engine, &spec, file, ctl->cancellable,
-                                 ctl->stderr_is_tty ? otactl_progress_stderr : NULL, label,
-                                 otactl_async_done, &result);
-  otactl_wait (ctl, &result);
-  otactl_catch_sigint (ctl, FALSE);
-  firmware = ota_engine_add_firmware_finish (engine, result, error);
+  ota_backend_add_firmware_async (backend, &spec, file, ctl->stderr_is_tty ? otactl_progress_stderr : NULL,
+                                  label, OTACTL_ASYNC (ctl));
+  firmware = ota_backend_add_firmware_finish (backend, otactl_await (ctl), error);
   otactl_progress_end ();
   if (firmware == NULL)
     return FALSE;
@@ -191,11 +189,13 @@ firmware_list (Otactl  *ctl,
     otactl_option_context_new (ctl, "firmware list", _("PRODUCT"), _("List a product’s firmwares, newest first."), NULL);
   g_autoptr(GPtrArray) firmwares = NULL;
   g_autoptr(OtactlTable) table = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (firmwares = ota_engine_list_firmwares (engine, argv[1], error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_list_firmwares_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((firmwares = ota_backend_list_firmwares_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -236,7 +236,7 @@ firmware_show (Otactl  *ctl,
   g_autoptr(GOptionContext) context =
     otactl_option_context_new (ctl, "firmware show", _("ID"), _("Show every field of a firmware."), NULL);
   g_autoptr(OtaFirmware) firmware = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error))
@@ -249,8 +249,10 @@ firmware_show (Otactl  *ctl,
       return FALSE;
     }
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (firmware = ota_engine_get_firmware (engine, id, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_get_firmware_async (backend, id, OTACTL_ASYNC (ctl));
+  if ((firmware = ota_backend_get_firmware_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)

@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <ota.h>
 
+#include "ota-backend.h"
+
 G_BEGIN_DECLS
 
 /* The documented exit codes (otactl --help, docs/otactl.1). */
@@ -24,8 +26,13 @@ typedef enum {
 
 typedef struct {
   char         *db_path;      /* --db, $OTA_DB or the engine's default */
+  char         *server;       /* --server, else $OTA_SERVER (see otactl_is_remote) */
+  gboolean      server_from_env; /* the server came from $OTA_SERVER */
+  gboolean      token_from_env;  /* the token came from $OTA_TOKEN, not the keyring */
   gboolean      json;         /* --json */
   OtaEngine    *engine;       /* opened on first use */
+  OtaBackend   *backend;      /* what the commands work on, made on first use */
+  GAsyncResult *result;       /* of the last backend call (OTACTL_ASYNC, otactl_await) */
   OtaManualClock *manual_clock; /* the database's manual clock (clock.mode), else NULL */
   GCancellable *cancellable;  /* cancelled by Ctrl-C during long work */
   gboolean      stderr_is_tty;
@@ -45,8 +52,29 @@ typedef struct {
 
 /* ---- otactl.c ---------------------------------------------------------- */
 
+/* The --db engine, opened on first use; for the commands that work on the database
+ * itself. With --server it refuses: a usage error naming the command (exit code 1). */
 OtaEngine      *otactl_get_engine          (Otactl               *ctl,
                                             GError              **error);
+/* TRUE with --server URL, or $OTA_SERVER when --db was not given. */
+gboolean        otactl_is_remote           (Otactl               *ctl);
+/* (transfer none): what the commands with a backend operation go through: an
+ * OtaRemoteBackend with --server (token: $OTA_TOKEN, else the keyring), else an
+ * OtaLocalBackend over otactl_get_engine(). */
+OtaBackend     *otactl_get_backend         (Otactl               *ctl,
+                                            GError              **error);
+/* A token the server refused: says which token, and what to do (otactl-server.c). */
+void            otactl_explain_remote_error (Otactl              *ctl,
+                                             GError              *error);
+/* One backend call, waited for:
+ *   ota_backend_get_batch_async (backend, id, OTACTL_ASYNC (ctl));
+ *   batch = ota_backend_get_batch_finish (backend, otactl_await (ctl), error);
+ * Ctrl-C cancels the call while it runs. */
+#define OTACTL_ASYNC(ctl) (ctl)->cancellable, otactl_async_done, otactl_next_call (ctl)
+/* Drops the previous call's result, catches SIGINT; the slot for otactl_async_done(). */
+GAsyncResult  **otactl_next_call           (Otactl               *ctl);
+/* (transfer none): the call's result, once it came; valid until the next call. */
+GAsyncResult   *otactl_await               (Otactl               *ctl);
 /* Runs the command named by argv[1]; @group is the command line so far ("otactl product"). */
 gboolean        otactl_dispatch            (Otactl               *ctl,
                                             const char           *group,
@@ -192,6 +220,8 @@ gboolean otactl_task_run     (Otactl *ctl, int argc, char **argv, GError **error
 gboolean otactl_failures_run (Otactl *ctl, int argc, char **argv, GError **error);
 gboolean otactl_audit_run    (Otactl *ctl, int argc, char **argv, GError **error);
 gboolean otactl_sim_run      (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_login_run    (Otactl *ctl, int argc, char **argv, GError **error);
+gboolean otactl_logout_run   (Otactl *ctl, int argc, char **argv, GError **error);
 
 /* "device online|offline|report|progress|confirm|decline" (otactl-events.c), in the
  * device group's table. */

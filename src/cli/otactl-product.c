@@ -30,7 +30,7 @@ product_add (Otactl  *ctl,
   OtaProductSpec spec = { 0 };
   int project_type, network_type;
   g_autoptr(OtaProduct) product = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Product name (required)"), N_("NAME") },
     { "type", 0, 0, G_OPTION_ARG_STRING, &type, N_("Project type: own-brand or tmall-genie (required)"), N_("TYPE") },
@@ -59,8 +59,10 @@ product_add (Otactl  *ctl,
   spec.alios_things = alios_things;
   spec.android_sdk = android_sdk;
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (product = ota_engine_add_product (engine, &spec, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_add_product_async (backend, &spec, OTACTL_ASYNC (ctl));
+  if ((product = ota_backend_add_product_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -80,11 +82,13 @@ product_list (Otactl  *ctl,
     otactl_option_context_new (ctl, "product list", NULL, _("List every product, by name."), NULL);
   g_autoptr(GPtrArray) products = NULL;
   g_autoptr(OtactlTable) table = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 0, 0, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (products = ota_engine_list_products (engine, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_list_products_async (backend, OTACTL_ASYNC (ctl));
+  if ((products = ota_backend_list_products_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -163,13 +167,19 @@ product_show (Otactl  *ctl,
   g_autoptr(OtaProduct) product = NULL;
   g_autoptr(GPtrArray) modules = NULL;
   g_autoptr(GPtrArray) firmwares = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (product = ota_engine_get_product (engine, argv[1], error)) == NULL ||
-      (modules = ota_engine_list_modules (engine, argv[1], error)) == NULL ||
-      (firmwares = ota_engine_list_firmwares (engine, argv[1], error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_get_product_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((product = ota_backend_get_product_finish (backend, otactl_await (ctl), error)) == NULL)
+    return FALSE;
+  ota_backend_list_modules_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((modules = ota_backend_list_modules_finish (backend, otactl_await (ctl), error)) == NULL)
+    return FALSE;
+  ota_backend_list_firmwares_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((firmwares = ota_backend_list_firmwares_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -208,7 +218,7 @@ product_secure_upgrade (Otactl  *ctl,
     otactl_option_context_new (ctl, "product secure-upgrade", _("KEY on|off"),
                                _("Switch secure upgrade on or off (AliOS Things products only)."), NULL);
   g_autoptr(OtaProduct) product = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gboolean enabled;
 
   if (!otactl_parse (context, &argc, &argv, 2, 2, error))
@@ -221,8 +231,10 @@ product_secure_upgrade (Otactl  *ctl,
   else
     return otactl_usage_error (error, _("Secure upgrade must be “on” or “off”, not “%s”"), argv[2]);
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (product = ota_engine_set_secure_upgrade (engine, argv[1], enabled, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_set_secure_upgrade_async (backend, argv[1], enabled, OTACTL_ASYNC (ctl));
+  if ((product = ota_backend_set_secure_upgrade_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -244,11 +256,13 @@ product_public_key (Otactl  *ctl,
     otactl_option_context_new (ctl, "product public-key", _("KEY"),
                                _("Print the product’s signing public key (PEM)."), NULL);
   g_autofree char *pem = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (pem = ota_engine_dup_public_key_pem (engine, argv[1], error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_dup_public_key_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((pem = ota_backend_dup_public_key_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -296,11 +310,13 @@ module_list (Otactl  *ctl,
     otactl_option_context_new (ctl, "module list", _("PRODUCT"),
                                _("List a product’s modules with the versions its devices report."), NULL);
   g_autoptr(GPtrArray) modules = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (modules = ota_engine_list_modules (engine, argv[1], error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_list_modules_async (backend, argv[1], OTACTL_ASYNC (ctl));
+  if ((modules = ota_backend_list_modules_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)

@@ -67,7 +67,7 @@ otactl_verify_run (Otactl  *ctl,
   g_auto(GStrv) sources = NULL, devices = NULL;
   g_autoptr(OtaBatch) batch = NULL;
   OtaVerifySpec spec = { .timeout_minutes = 60 };
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error))
     return FALSE;
@@ -83,8 +83,10 @@ otactl_verify_run (Otactl  *ctl,
   spec.devices = (const char * const *) devices;
   spec.app_confirm = app_confirm;
 
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (batch = ota_engine_start_verification (engine, &spec, error)) == NULL)
+  if ((backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_start_verification_async (backend, &spec, OTACTL_ASYNC (ctl));
+  if ((batch = ota_backend_start_verification_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -247,6 +249,7 @@ build_batch_spec (Otactl         *ctl,
                   GError        **error)
 {
   int strategy = OTA_BATCH_STRATEGY_STATIC, retry = OTA_RETRY_INTERVAL_NONE;
+  gint64 now;
 
   if (!parse_firmware_id (firmware_text, &spec->firmware_id, error) ||
       (o->strategy != NULL &&
@@ -279,14 +282,18 @@ build_batch_spec (Otactl         *ctl,
   if (o->regions != NULL)
     split_regions (o->regions, storage, spec);
 
-  /* Relative times count from the database's clock, which needs the engine open. */
+  /* Relative times count from the database's clock, which needs the engine open; a
+   * server says nothing of its clock, so there they count from this computer's. */
   if (o->start == NULL && o->end == NULL)
     return TRUE;
-  if (otactl_get_engine (ctl, error) == NULL)
+  if (otactl_is_remote (ctl))
+    now = g_get_real_time ();
+  else if (otactl_get_engine (ctl, error) != NULL)
+    now = otactl_clock_now (ctl);
+  else
     return FALSE;
   if (o->start != NULL &&
-      !parse_when (o->start, otactl_clock_now (ctl), "schedule-start", _("Scheduled start"),
-                   &spec->schedule_start, error))
+      !parse_when (o->start, now, "schedule-start", _("Scheduled start"), &spec->schedule_start, error))
     return FALSE;
   if (o->end != NULL && o->end[0] == '+' && spec->schedule_start == 0)
     {
@@ -377,24 +384,26 @@ batch_create (Otactl  *ctl,
   g_auto(SpecStorage) storage = { 0 };
   OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
   g_autoptr(OtaBatch) batch = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !build_batch_spec (ctl, &o, argv[1], &storage, &spec, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
   if (o.dry_run)
     {
       OtaBatchForecast forecast = { 0 };
 
-      if (!ota_engine_forecast_batch (engine, &spec, &forecast, error))
+      ota_backend_forecast_batch_async (backend, &spec, OTACTL_ASYNC (ctl));
+      if (!ota_backend_forecast_batch_finish (backend, otactl_await (ctl), &forecast, error))
         return FALSE;
       print_forecast (ctl, &forecast);
       return TRUE;
     }
 
-  if ((batch = ota_engine_create_batch (engine, &spec, error)) == NULL)
+  ota_backend_create_batch_async (backend, &spec, OTACTL_ASYNC (ctl));
+  if ((batch = ota_backend_create_batch_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   /* A very large batch enrols most of its devices in the due pass: this process ends
@@ -405,8 +414,12 @@ batch_create (Otactl  *ctl,
       g_autoptr(GError) local_error = NULL;
       OtaBatch *whole = NULL;
 
-      if (ota_engine_run_due (engine, &local_error))
-        whole = ota_engine_get_batch (engine, ota_batch_get_id (batch), &local_error);
+      ota_backend_run_due_async (backend, OTACTL_ASYNC (ctl));
+      if (ota_backend_run_due_finish (backend, otactl_await (ctl), &local_error))
+        {
+          ota_backend_get_batch_async (backend, ota_batch_get_id (batch), OTACTL_ASYNC (ctl));
+          whole = ota_backend_get_batch_finish (backend, otactl_await (ctl), &local_error);
+        }
       if (whole != NULL)
         {
           g_object_unref (batch);
@@ -441,13 +454,15 @@ batch_list (Otactl  *ctl,
                                  "with their progress."), NULL);
   g_autoptr(GPtrArray) batches = NULL;
   g_autoptr(OtactlTable) table = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 firmware_id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !parse_firmware_id (argv[1], &firmware_id, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (batches = ota_engine_list_batches (engine, firmware_id, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_list_batches_async (backend, firmware_id, OTACTL_ASYNC (ctl));
+  if ((batches = ota_backend_list_batches_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -499,15 +514,24 @@ batch_one (Otactl      *ctl,
                                         _("Show a batch: every option, its state, the number of tasks "
                                           "in each status and the progress."), NULL);
   g_autoptr(OtaBatch) batch = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !otactl_parse_id (argv[1], "batch", _("Batch ID"), &id, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
-  batch = cancel ? ota_engine_cancel_batch (engine, id, error) : ota_engine_get_batch (engine, id, error);
+  if (cancel)
+    {
+      ota_backend_cancel_batch_async (backend, id, OTACTL_ASYNC (ctl));
+      batch = ota_backend_cancel_batch_finish (backend, otactl_await (ctl), error);
+    }
+  else
+    {
+      ota_backend_get_batch_async (backend, id, OTACTL_ASYNC (ctl));
+      batch = ota_backend_get_batch_finish (backend, otactl_await (ctl), error);
+    }
   if (batch == NULL)
     return FALSE;
 

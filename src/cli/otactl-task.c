@@ -166,14 +166,16 @@ task_list (Otactl  *ctl,
   OtaTaskQuery query = OTA_TASK_QUERY_INIT;
   g_autoptr(GPtrArray) tasks = NULL;
   guint64 total = 0;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 batch_id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !otactl_parse_id (argv[1], "batch", _("Batch ID"), &batch_id, error) ||
       !build_query (&o, &query, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (tasks = ota_engine_query_tasks (engine, batch_id, &query, &total, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_query_tasks_async (backend, batch_id, &query, OTACTL_ASYNC (ctl));
+  if ((tasks = ota_backend_query_tasks_finish (backend, otactl_await (ctl), &total, error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -196,13 +198,15 @@ task_cancel (Otactl  *ctl,
     otactl_option_context_new (ctl, "task cancel", _("TASK_ID"),
                                _("Cancel one device’s task (the ID is in “task list”)."), NULL);
   g_autoptr(OtaTask) task = NULL;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !otactl_parse_id (argv[1], "task", _("Task ID"), &id, error) ||
-      (engine = otactl_get_engine (ctl, error)) == NULL ||
-      (task = ota_engine_cancel_task (engine, id, error)) == NULL)
+      (backend = otactl_get_backend (ctl, error)) == NULL)
+    return FALSE;
+  ota_backend_cancel_task_async (backend, id, OTACTL_ASYNC (ctl));
+  if ((task = ota_backend_cancel_task_finish (backend, otactl_await (ctl), error)) == NULL)
     return FALSE;
 
   if (ctl->json)
@@ -295,18 +299,21 @@ otactl_failures_run (Otactl  *ctl,
   g_autoptr(GArray) groups = NULL;
   g_autoptr(GPtrArray) tasks = NULL;
   guint64 total = 0;
-  OtaEngine *engine;
+  OtaBackend *backend;
   gint64 batch_id;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       !otactl_parse_id (argv[1], "batch", _("Batch ID"), &batch_id, error) ||
-      !build_query (&o, &query, error))
+      !build_query (&o, &query, error) ||
+      (backend = otactl_get_backend (ctl, error)) == NULL)
     return FALSE;
 
   query.status = OTA_TASK_STATUS_FAILED;
-  if ((engine = otactl_get_engine (ctl, error)) == NULL ||
-      (groups = ota_engine_count_failures (engine, batch_id, error)) == NULL ||
-      (tasks = ota_engine_query_tasks (engine, batch_id, &query, &total, error)) == NULL)
+  ota_backend_count_failures_async (backend, batch_id, OTACTL_ASYNC (ctl));
+  if ((groups = ota_backend_count_failures_finish (backend, otactl_await (ctl), error)) == NULL)
+    return FALSE;
+  ota_backend_query_tasks_async (backend, batch_id, &query, OTACTL_ASYNC (ctl));
+  if ((tasks = ota_backend_query_tasks_finish (backend, otactl_await (ctl), &total, error)) == NULL)
     return FALSE;
 
   if (ctl->json)

@@ -1,6 +1,6 @@
 /* otactl.c — the OTA console's command line: global options, dispatch, exit codes
  *
- * otactl [--db PATH] [--json] COMMAND [SUBCOMMAND] [OPTION…] [ARGUMENT…]
+ * otactl [--db PATH | --server URL] [--json] COMMAND [SUBCOMMAND] [OPTION…] [ARGUMENT…]
  *
  * Every failure prints exactly one line "otactl: <message>" on stderr and exits with the
  * code of its kind (see OtactlExit), so scripts can tell a typo from a missing product.
@@ -27,6 +27,8 @@ static const OtactlCommand top_commands[] = {
   { "clock",    otactl_clock_run,    N_("Show the clock; run it manually for scripted scenarios") },
   { "audit",    otactl_audit_run,    N_("List the operators’ actions") },
   { "sim",      otactl_sim_run,      N_("Play simulated devices on the manual clock") },
+  { "login",    otactl_login_run,    N_("Check a server’s token and keep it in the keyring") },
+  { "logout",   otactl_logout_run,   N_("Forget the token kept for a server") },
   { NULL }
 };
 
@@ -34,6 +36,16 @@ OtaEngine *
 otactl_get_engine (Otactl  *ctl,
                    GError **error)
 {
+  if (ctl->engine == NULL && otactl_is_remote (ctl))
+    {
+      if (ctl->server_from_env)
+        otactl_usage_error (error, _("“%s” works on a local database only; OTA_SERVER is set, "
+                                     "give --db PATH"), g_get_prgname ());
+      else
+        otactl_usage_error (error, _("“%s” works on a local database only, not with --server"),
+                            g_get_prgname ());
+      return NULL;
+    }
   if (ctl->engine == NULL)
     {
       if (ctl->db_path == NULL)
@@ -107,11 +119,14 @@ exit_codes_text (void)
                           _("invalid input: a value outside its allowed range or form"),
                           _("not found: no such product, device or firmware"),
                           _("conflict: a duplicate, or the current state forbids it"),
-                          _("store, file or crypto error"),
+                          _("store, file, network or crypto error; a token the server refused"),
                           _("cancelled (Ctrl-C)"),
                           _("Run “otactl COMMAND --help” for the options of a command. "
                             "The database is --db PATH, else $OTA_DB, else "
-                            "$XDG_DATA_HOME/ota-console/ota.db."));
+                            "$XDG_DATA_HOME/ota-console/ota.db. With --server URL (or "
+                            "$OTA_SERVER when --db is not given) commands run on an ota-server; "
+                            "the token is $OTA_TOKEN, else the one “otactl login URL” kept "
+                            "in the keyring."));
 }
 
 gboolean
@@ -161,6 +176,7 @@ otactl_option_context_new (Otactl             *ctl,
   /* Accepted after the command as well, so "otactl product list --json" works. */
   const GOptionEntry global_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl->db_path, N_("Database file"), N_("PATH") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &ctl->server, N_("Work on this ota-server"), N_("URL") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &ctl->json, N_("Print data as JSON"), NULL },
     { NULL }
   };
@@ -247,6 +263,22 @@ otactl_wait (Otactl        *ctl,
     g_main_context_iteration (NULL, TRUE);
 }
 
+GAsyncResult **
+otactl_next_call (Otactl *ctl)
+{
+  g_clear_object (&ctl->result);
+  otactl_catch_sigint (ctl, TRUE);
+  return &ctl->result;
+}
+
+GAsyncResult *
+otactl_await (Otactl *ctl)
+{
+  otactl_wait (ctl, &ctl->result);
+  otactl_catch_sigint (ctl, FALSE);
+  return ctl->result;
+}
+
 static int
 exit_code_for (Otactl       *ctl,
                const GError *error)
@@ -312,6 +344,8 @@ main (int    argc,
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl.db_path,
       N_("Database file (default: $OTA_DB, else $XDG_DATA_HOME/ota-console/ota.db)"), N_("PATH") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &ctl.server,
+      N_("Work on this ota-server instead of a database (default: $OTA_SERVER)"), N_("URL") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &ctl.json, N_("Print data as JSON"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
@@ -349,6 +383,7 @@ main (int    argc,
     status = OTACTL_EXIT_OK;
   else
     {
+      otactl_explain_remote_error (&ctl, error);
       print_error (error);
       status = exit_code_for (&ctl, error);
     }
@@ -360,10 +395,13 @@ main (int    argc,
     }
 
   otactl_catch_sigint (&ctl, FALSE);
+  g_clear_object (&ctl.result);
+  g_clear_object (&ctl.backend);
   g_clear_object (&ctl.engine);
   g_clear_object (&ctl.manual_clock);
   g_clear_object (&ctl.cancellable);
   g_free (ctl.db_path);
+  g_free (ctl.server);
 
   return status;
 }

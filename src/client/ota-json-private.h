@@ -16,6 +16,10 @@ void         ota_json_add_string      (JsonBuilder  *builder,
 void         ota_json_add_int         (JsonBuilder  *builder,
                                        const char   *member,
                                        gint64        value);
+/* An integer, or null when @value is 0 (unset). */
+void         ota_json_add_nonzero     (JsonBuilder  *builder,
+                                       const char   *member,
+                                       gint64        value);
 void         ota_json_add_bool        (JsonBuilder  *builder,
                                        const char   *member,
                                        gboolean      value);

@@ -12,6 +12,46 @@
 #define UINT(o, m, v)      ota_json_get_uint (o, m, FALSE, v, error)
 #define TIME(o, m, v)      ota_json_get_time (o, m, FALSE, v, error)
 #define ENUM(o, m, t, v)   ota_json_get_enum (o, m, t, FALSE, (int *) (v), error)
+#define COUNT(o, m, v)     get_count (o, m, v, error)
+
+/* A count: a missing or negative one is 0. */
+static gboolean
+get_count (JsonObject  *o,
+           const char  *member,
+           guint64     *value,
+           GError     **error)
+{
+  gint64 v = 0;
+
+  if (!INT (o, member, FALSE, &v))
+    return FALSE;
+  *value = (guint64) MAX (v, 0);
+  return TRUE;
+}
+
+/* The object in member @member of @o, NULL when there is none. */
+static JsonObject *
+get_object (JsonObject *o,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The array in @node, or an error "must be a JSON array" (@what names it). */
+static JsonArray *
+require_array (JsonNode    *node,
+               const char  *what,
+               GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, NULL, _("%s must be a JSON array"), what);
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
 
 OtaProduct *
 ota_json_to_product (JsonNode  *node,
@@ -22,7 +62,8 @@ ota_json_to_product (JsonNode  *node,
   OtaProjectType project_type = 0;
   OtaNetworkType network_type = 0;
   gboolean alios_things = FALSE, android_sdk = FALSE, secure_upgrade = FALSE;
-  gint64 device_count = 0, created_at = 0;
+  guint64 device_count = 0;
+  gint64 created_at = 0;
 
   if (o == NULL ||
       !STR (o, "key", TRUE, &key) || !STR (o, "name", TRUE, &name) ||
@@ -30,7 +71,7 @@ ota_json_to_product (JsonNode  *node,
       !ENUM (o, "network_type", OTA_TYPE_NETWORK_TYPE, &network_type) ||
       !BOOL (o, "alios_things", &alios_things) || !BOOL (o, "android_sdk", &android_sdk) ||
       !BOOL (o, "secure_upgrade", &secure_upgrade) || !STR (o, "public_key", FALSE, &public_key) ||
-      !INT (o, "device_count", FALSE, &device_count) || !TIME (o, "created_at", &created_at))
+      !COUNT (o, "device_count", &device_count) || !TIME (o, "created_at", &created_at))
     return NULL;
 
   return g_object_new (OTA_TYPE_PRODUCT,
@@ -38,7 +79,7 @@ ota_json_to_product (JsonNode  *node,
                        "project-type", project_type, "network-type", network_type,
                        "alios-things", alios_things, "android-sdk", android_sdk,
                        "secure-upgrade", secure_upgrade, "public-key", public_key,
-                       "device-count", (guint64) MAX (device_count, 0),
+                       "device-count", device_count,
                        "created-at", created_at,
                        NULL);
 }
@@ -50,7 +91,7 @@ ota_json_to_device (JsonNode  *node,
   JsonObject *o = ota_json_require_object (node, _("A device"), error);
   g_autofree char *product_key = NULL, *name = NULL, *province = NULL, *city = NULL;
   g_autoptr(GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  JsonNode *versions_node;
+  JsonObject *vo;
   gboolean online = FALSE;
   gint64 id = 0, created_at = 0, updated_at = 0;
 
@@ -61,10 +102,9 @@ ota_json_to_device (JsonNode  *node,
       !TIME (o, "created_at", &created_at) || !TIME (o, "updated_at", &updated_at))
     return NULL;
 
-  versions_node = json_object_get_member (o, "versions");
-  if (versions_node != NULL && JSON_NODE_HOLDS_OBJECT (versions_node))
+  vo = get_object (o, "versions");
+  if (vo != NULL)
     {
-      JsonObject *vo = json_node_get_object (versions_node);
       g_autoptr(GList) modules = json_object_get_members (vo);
 
       for (GList *l = modules; l != NULL; l = l->next)
@@ -105,11 +145,11 @@ ota_json_to_module (JsonNode  *node,
       JsonObject *vo = ota_json_require_object (json_array_get_element (versions, i),
                                                 _("A module version"), error);
       g_autofree char *version = NULL;
-      gint64 devices = 0;
+      guint64 devices = 0;
 
-      if (vo == NULL || !STR (vo, "version", TRUE, &version) || !INT (vo, "devices", FALSE, &devices))
+      if (vo == NULL || !STR (vo, "version", TRUE, &version) || !COUNT (vo, "devices", &devices))
         return NULL;
-      ota_module_add_version (module, version, (guint64) MAX (devices, 0));
+      ota_module_add_version (module, version, devices);
     }
 
   return g_steal_pointer (&module);
@@ -125,7 +165,6 @@ ota_json_to_firmware (JsonNode  *node,
   g_autofree char *description = NULL;
   g_auto(GStrv) sources = NULL;
   OtaFirmwareFields f = { 0 };
-  gint64 size = 0;
 
   if (o == NULL ||
       !INT (o, "id", TRUE, &f.id) || !STR (o, "product_key", TRUE, &product_key) ||
@@ -134,7 +173,7 @@ ota_json_to_firmware (JsonNode  *node,
       !ota_json_get_strv (o, "source_versions", FALSE, &sources, error) ||
       !STR (o, "module", FALSE, &module) ||
       !ENUM (o, "sign_algorithm", OTA_TYPE_SIGN_ALGORITHM, &f.sign_algorithm) ||
-      !STR (o, "file_name", FALSE, &file_name) || !INT (o, "size", FALSE, &size) ||
+      !STR (o, "file_name", FALSE, &file_name) || !COUNT (o, "size", &f.size) ||
       !STR (o, "digest", FALSE, &digest) || !STR (o, "blob_sha256", FALSE, &blob) ||
       !STR (o, "signature", FALSE, &signature) || !STR (o, "description", FALSE, &description) ||
       !ENUM (o, "status", OTA_TYPE_FIRMWARE_STATUS, &f.status) ||
@@ -147,7 +186,6 @@ ota_json_to_firmware (JsonNode  *node,
   f.source_versions = (const char * const *) sources;
   f.module = module;
   f.file_name = file_name;
-  f.size = (guint64) MAX (size, 0);
   f.digest = digest;
   f.blob_sha256 = blob;
   f.signature = signature;
@@ -162,7 +200,7 @@ ota_json_to_batch (JsonNode  *node,
   JsonObject *o = ota_json_require_object (node, _("A batch"), error);
   g_auto(GStrv) sources = NULL;
   OtaBatchFields f = { 0 };
-  JsonNode *counts;
+  JsonObject *counts;
 
   if (o == NULL ||
       !INT (o, "id", TRUE, &f.id) || !INT (o, "firmware_id", TRUE, &f.firmware_id) ||
@@ -182,17 +220,16 @@ ota_json_to_batch (JsonNode  *node,
       !ota_json_get_strv (o, "source_versions", FALSE, &sources, error))
     return NULL;
 
-  counts = json_object_get_member (o, "counts");
-  if (counts != NULL && JSON_NODE_HOLDS_OBJECT (counts))
-    for (int status = 0; status < OTA_N_TASK_STATUSES; status++)
-      {
-        g_autofree char *member = ota_json_member_for_field (ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status));
-        gint64 count = 0;
+  counts = get_object (o, "counts");
+  for (int status = 0; counts != NULL && status < OTA_N_TASK_STATUSES; status++)
+    {
+      g_autofree char *member = ota_json_member_for_field (ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status));
 
-        if (!INT (json_node_get_object (counts), member, FALSE, &count))
-          return NULL;
-        f.counts[status] = (guint64) MAX (count, 0);
-      }
+      if (!COUNT (counts, member, &f.counts[status]))
+        return NULL;
+    }
+  if (!COUNT (o, "enrolling", &f.enrolling))
+    return NULL;
 
   f.source_versions = (const char * const *) sources;
   return ota_batch_new (&f);
@@ -259,45 +296,24 @@ ota_json_to_failure_groups (JsonNode  *node,
                             GError   **error)
 {
   g_autoptr(GArray) groups = g_array_new (FALSE, TRUE, sizeof (OtaFailureGroup));
-  JsonArray *array;
+  JsonArray *array = require_array (node, _("The failure groups"), error);
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, NULL, _("%s must be a JSON array"),
-                           _("The failure groups"));
-      return NULL;
-    }
+  if (array == NULL)
+    return NULL;
 
-  array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *o = ota_json_require_object (json_array_get_element (array, i),
                                                _("A failure group"), error);
       OtaFailureGroup group = { 0 };
-      gint64 count = 0;
 
       if (o == NULL || !get_reason (o, "reason", &group.reason, error) ||
-          !INT (o, "count", FALSE, &count))
+          !COUNT (o, "count", &group.count))
         return NULL;
-      group.count = (guint64) MAX (count, 0);
       g_array_append_val (groups, group);
     }
 
   return g_steal_pointer (&groups);
-}
-
-static gboolean
-get_count (JsonObject  *o,
-           const char  *member,
-           guint64     *value,
-           GError     **error)
-{
-  gint64 v = 0;
-
-  if (!INT (o, member, FALSE, &v))
-    return FALSE;
-  *value = (guint64) MAX (v, 0);
-  return TRUE;
 }
 
 gboolean
@@ -309,9 +325,9 @@ ota_json_to_forecast (JsonNode          *node,
   OtaBatchForecast f = { 0 };
 
   if (o == NULL ||
-      !get_count (o, "matched", &f.matched, error) || !get_count (o, "offline", &f.offline, error) ||
-      !get_count (o, "conflicts", &f.conflicts, error) ||
-      !get_count (o, "overwrites", &f.overwrites, error) ||
+      !COUNT (o, "matched", &f.matched) || !COUNT (o, "offline", &f.offline) ||
+      !COUNT (o, "conflicts", &f.conflicts) ||
+      !COUNT (o, "overwrites", &f.overwrites) ||
       !INT (o, "push_duration_us", FALSE, &f.push_duration_us))
     return FALSE;
 
@@ -327,7 +343,7 @@ ota_json_to_import_result (JsonNode         *node,
   JsonObject *o = ota_json_require_object (node, _("An import result"), error);
   OtaImportResult r = { 0 };
 
-  if (o == NULL || !get_count (o, "added", &r.added, error) || !get_count (o, "updated", &r.updated, error))
+  if (o == NULL || !COUNT (o, "added", &r.added) || !COUNT (o, "updated", &r.updated))
     return FALSE;
 
   *result = r;
@@ -341,16 +357,11 @@ ota_json_to_list (JsonNode        *node,
                   GError         **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
-  JsonArray *array;
+  JsonArray *array = require_array (node, _("The list"), error);
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, NULL, _("%s must be a JSON array"),
-                           _("The list"));
-      return NULL;
-    }
+  if (array == NULL)
+    return NULL;
 
-  array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       gpointer item = func (json_array_get_element (array, i), error);

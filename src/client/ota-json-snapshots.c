@@ -123,6 +123,8 @@ ota_json_from_batch (OtaBatch *batch)
     }
   json_builder_end_object (b);
   ota_json_add_int (b, "total", (gint64) ota_batch_get_total (batch));
+  /* Devices of a large batch that have no task yet (enrolled in chunks). */
+  ota_json_add_int (b, "enrolling", (gint64) ota_batch_get_enrolling (batch));
   json_builder_set_member_name (b, "progress");
   json_builder_add_double_value (b, ota_batch_get_progress (batch));
   return END (b);
@@ -147,11 +149,7 @@ ota_json_from_task (OtaTask *task)
   ota_json_add_string (b, "device_name", ota_task_get_device_name (task));
   ota_json_add_enum (b, "status", OTA_TYPE_TASK_STATUS, ota_task_get_status (task));
   add_reason (b, "reason", ota_task_get_reason (task));
-  json_builder_set_member_name (b, "error_code");
-  if (ota_task_get_error_code (task) != 0)
-    json_builder_add_int_value (b, ota_task_get_error_code (task));
-  else
-    json_builder_add_null_value (b);
+  ota_json_add_nonzero (b, "error_code", ota_task_get_error_code (task));
   ota_json_add_string (b, "detail", ota_task_get_detail (task));
   ota_json_add_int (b, "progress", ota_task_get_progress (task));
   ota_json_add_string (b, "source_version", ota_task_get_source_version (task));

@@ -74,17 +74,8 @@ ota_json_add_time (JsonBuilder *builder,
   g_autofree char *iso_member = g_strconcat (member, "_iso", NULL);
   g_autofree char *iso = us != 0 ? ota_json_format_iso (us) : NULL;
 
-  json_builder_set_member_name (builder, member);
-  if (us != 0)
-    json_builder_add_int_value (builder, us);
-  else
-    json_builder_add_null_value (builder);
-
-  json_builder_set_member_name (builder, iso_member);
-  if (iso != NULL)
-    json_builder_add_string_value (builder, iso);
-  else
-    json_builder_add_null_value (builder);
+  ota_json_add_nonzero (builder, member, us);
+  ota_json_add_string (builder, iso_member, iso);
 }
 
 void
@@ -106,6 +97,20 @@ ota_json_add_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, member);
   json_builder_add_int_value (builder, value);
+}
+
+void
+ota_json_add_nonzero (JsonBuilder *builder,
+                      const char  *member,
+                      gint64       value)
+{
+  if (value != 0)
+    {
+      ota_json_add_int (builder, member, value);
+      return;
+    }
+  json_builder_set_member_name (builder, member);
+  json_builder_add_null_value (builder);
 }
 
 void
@@ -199,6 +204,39 @@ is_value_of (JsonNode *node,
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
+/* Like lookup(), and a member that is there must hold a @type value (a string, a
+ * boolean or an integer). */
+static gboolean
+lookup_value (JsonObject  *object,
+              const char  *member,
+              gboolean     required,
+              GType        type,
+              JsonNode   **node,
+              GError     **error)
+{
+  gboolean ok;
+
+  *node = lookup (object, member, required, &ok, error);
+  if (*node == NULL || is_value_of (*node, type))
+    return ok;
+
+  if (type == G_TYPE_STRING)
+    ota_json_set_member_error (error, member, _("“%s” must be a string"), member);
+  else if (type == G_TYPE_BOOLEAN)
+    ota_json_set_member_error (error, member, _("“%s” must be true or false"), member);
+  else
+    ota_json_set_member_error (error, member, _("“%s” must be a whole number"), member);
+  return FALSE;
+}
+
+static void
+set_uint_error (GError     **error,
+                const char  *member)
+{
+  ota_json_set_member_error (error, member, _("“%s” must be a whole number from 0 to %u"),
+                             member, G_MAXUINT);
+}
+
 gboolean
 ota_json_get_string (JsonObject  *object,
                      const char  *member,
@@ -206,18 +244,15 @@ ota_json_get_string (JsonObject  *object,
                      char       **value,
                      GError     **error)
 {
-  gboolean ok;
-  JsonNode *node = lookup (object, member, required, &ok, error);
+  JsonNode *node;
 
-  if (node == NULL)
-    return ok;
-  if (!is_value_of (node, G_TYPE_STRING))
+  if (!lookup_value (object, member, required, G_TYPE_STRING, &node, error))
+    return FALSE;
+  if (node != NULL)
     {
-      ota_json_set_member_error (error, member, _("“%s” must be a string"), member);
-      return FALSE;
+      g_free (*value);
+      *value = g_strdup (json_node_get_string (node));
     }
-  g_free (*value);
-  *value = g_strdup (json_node_get_string (node));
   return TRUE;
 }
 
@@ -228,20 +263,16 @@ ota_json_get_bool (JsonObject  *object,
                    gboolean    *value,
                    GError     **error)
 {
-  gboolean ok;
-  JsonNode *node = lookup (object, member, required, &ok, error);
+  JsonNode *node;
 
-  if (node == NULL)
-    return ok;
-  if (!is_value_of (node, G_TYPE_BOOLEAN))
-    {
-      ota_json_set_member_error (error, member, _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-  *value = json_node_get_boolean (node);
+  if (!lookup_value (object, member, required, G_TYPE_BOOLEAN, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *value = json_node_get_boolean (node);
   return TRUE;
 }
 
+/* json-glib reads 5.0 as a double: a whole number must be written as one. */
 gboolean
 ota_json_get_int (JsonObject  *object,
                   const char  *member,
@@ -249,18 +280,12 @@ ota_json_get_int (JsonObject  *object,
                   gint64      *value,
                   GError     **error)
 {
-  gboolean ok;
-  JsonNode *node = lookup (object, member, required, &ok, error);
+  JsonNode *node;
 
-  if (node == NULL)
-    return ok;
-  /* json-glib reads 5.0 as a double: a whole number must be written as one. */
-  if (!is_value_of (node, G_TYPE_INT64))
-    {
-      ota_json_set_member_error (error, member, _("“%s” must be a whole number"), member);
-      return FALSE;
-    }
-  *value = json_node_get_int (node);
+  if (!lookup_value (object, member, required, G_TYPE_INT64, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *value = json_node_get_int (node);
   return TRUE;
 }
 
@@ -271,17 +296,17 @@ ota_json_get_uint (JsonObject  *object,
                    guint       *value,
                    GError     **error)
 {
-  gint64 v = 0;
+  JsonNode *node;
+  gint64 v;
 
-  if (!ota_json_get_int (object, member, required, &v, error))
+  if (!lookup_value (object, member, required, G_TYPE_INT64, &node, error))
     return FALSE;
-  if (json_object_get_member (object, member) == NULL ||
-      JSON_NODE_HOLDS_NULL (json_object_get_member (object, member)))
+  if (node == NULL)
     return TRUE;
+  v = json_node_get_int (node);
   if (v < 0 || v > G_MAXUINT)
     {
-      ota_json_set_member_error (error, member, _("“%s” must be a whole number from 0 to %u"),
-                                 member, G_MAXUINT);
+      set_uint_error (error, member);
       return FALSE;
     }
   *value = (guint) v;
@@ -378,8 +403,7 @@ ota_json_parse_uint (const char  *name,
 
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT, &v, NULL))
     {
-      ota_json_set_member_error (error, name, _("“%s” must be a whole number from 0 to %u"),
-                                 name, G_MAXUINT);
+      set_uint_error (error, name);
       return FALSE;
     }
   *value = (guint) v;

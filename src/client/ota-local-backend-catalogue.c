@@ -1,284 +1,209 @@
-/* ota-local-backend-catalogue.c — products, devices and firmwares on worker threads */
+/* ota-local-backend-catalogue.c — products, devices and firmwares on worker threads:
+ * each operation is its engine call, run by ota-local-backend-call.c */
 #include <glib/gi18n-lib.h>
 
 #include "ota-local-backend-private.h"
 #include "ota-spec-copy.h"
 
-#define SELF(source) ((OtaLocalBackend *) (source))
-#define ARGS(data) ((OtaLocalArgs *) (data))
+#define SELF(backend) ((OtaLocalBackend *) (backend))
 
-static OtaLocalArgs *
-args_with_key (const char *key)
+/* A write that succeeded changed the catalogue of @product_key. */
+static gpointer
+changed (OtaLocalBackend *self,
+         gpointer         result,
+         const char      *product_key)
 {
-  OtaLocalArgs *args = ota_local_args_new ();
-
-  args->key = g_strdup (key);
-  return args;
-}
-
-static OtaLocalArgs *
-args_with_spec (gpointer       spec,
-                GDestroyNotify spec_free)
-{
-  OtaLocalArgs *args = ota_local_args_new ();
-
-  args->spec = spec;
-  args->spec_free = spec_free;
-  return args;
+  if (result != NULL)
+    ota_local_backend_catalogue_changed_later (self, product_key);
+  return result;
 }
 
 /* ---- Products ------------------------------------------------------------- */
 
-static void
-list_products_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+list_products (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  GPtrArray *products = ota_engine_list_products (SELF (source)->engine, &error);
-
-  ota_local_return (task, products, (GDestroyNotify) g_ptr_array_unref, error);
+  return ota_engine_list_products (self->engine, error);
 }
 
 static void
-list_products_async (OtaBackend          *backend,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+list_products_async (OtaBackend *backend, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_local_backend_run (SELF (backend), list_products_async, ota_local_args_new (), FALSE,
-                         list_products_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), list_products_async, ota_local_args_new (), FALSE,
+                          list_products, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (list_products, GPtrArray)
 
-static void
-get_product_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+get_product (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  OtaProduct *product = ota_engine_get_product (SELF (source)->engine, ARGS (data)->key, &error);
-
-  ota_local_return (task, product, g_object_unref, error);
+  return ota_engine_get_product (self->engine, args->key, error);
 }
 
 static void
-get_product_async (OtaBackend          *backend,
-                   const char          *key,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+get_product_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_local_backend_run (SELF (backend), get_product_async, args_with_key (key), FALSE,
-                         get_product_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), get_product_async, ota_local_args_new_key (key), FALSE,
+                          get_product, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (get_product, OtaProduct)
 
-static void
-add_product_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+add_product (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  OtaProduct *product = ota_engine_add_product (SELF (source)->engine, ARGS (data)->spec, &error);
+  OtaProduct *product = ota_engine_add_product (self->engine, args->spec, error);
 
-  if (product != NULL)
-    ota_local_backend_catalogue_changed_later (SELF (source), ota_product_get_key (product));
-  ota_local_return (task, product, g_object_unref, error);
+  return changed (self, product, product != NULL ? ota_product_get_key (product) : NULL);
 }
 
 static void
-add_product_async (OtaBackend           *backend,
-                   const OtaProductSpec *spec,
-                   GCancellable         *cancellable,
-                   GAsyncReadyCallback   callback,
-                   gpointer              user_data)
+add_product_async (OtaBackend *backend, const OtaProductSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = args_with_spec (ota_product_spec_copy (spec),
-                                       (GDestroyNotify) ota_product_spec_free);
+  OtaLocalArgs *args = ota_local_args_new_spec (ota_product_spec_copy (spec),
+                                                (GDestroyNotify) ota_product_spec_free);
 
-  ota_local_backend_run (SELF (backend), add_product_async, args, TRUE,
-                         add_product_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), add_product_async, args, TRUE,
+                          add_product, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (add_product, OtaProduct)
 
-static void
-set_secure_upgrade_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+set_secure_upgrade (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  OtaLocalArgs *args = data;
-  GError *error = NULL;
-  OtaProduct *product = ota_engine_set_secure_upgrade (SELF (source)->engine, args->key,
-                                                       args->flag, &error);
-
-  if (product != NULL)
-    ota_local_backend_catalogue_changed_later (SELF (source), args->key);
-  ota_local_return (task, product, g_object_unref, error);
+  return changed (self, ota_engine_set_secure_upgrade (self->engine, args->key, args->flag, error),
+                  args->key);
 }
 
 static void
-set_secure_upgrade_async (OtaBackend          *backend,
-                          const char          *key,
-                          gboolean             enabled,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+set_secure_upgrade_async (OtaBackend *backend, const char *key, gboolean enabled,
+                          OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = args_with_key (key);
+  OtaLocalArgs *args = ota_local_args_new_key (key);
 
   args->flag = enabled;
-  ota_local_backend_run (SELF (backend), set_secure_upgrade_async, args, TRUE,
-                         set_secure_upgrade_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), set_secure_upgrade_async, args, TRUE,
+                          set_secure_upgrade, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (set_secure_upgrade, OtaProduct)
 
-static void
-dup_public_key_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+dup_public_key (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  char *pem = ota_engine_dup_public_key_pem (SELF (source)->engine, ARGS (data)->key, &error);
-
-  ota_local_return (task, pem, g_free, error);
+  return ota_engine_dup_public_key_pem (self->engine, args->key, error);
 }
 
 static void
-dup_public_key_async (OtaBackend          *backend,
-                      const char          *key,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+dup_public_key_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_local_backend_run (SELF (backend), dup_public_key_async, args_with_key (key), FALSE,
-                         dup_public_key_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), dup_public_key_async, ota_local_args_new_key (key),
+                          FALSE, dup_public_key, g_free, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (dup_public_key, char)
 
-static void
-list_modules_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+list_modules (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  GPtrArray *modules = ota_engine_list_modules (SELF (source)->engine, ARGS (data)->key, &error);
-
-  ota_local_return (task, modules, (GDestroyNotify) g_ptr_array_unref, error);
+  return ota_engine_list_modules (self->engine, args->key, error);
 }
 
 static void
-list_modules_async (OtaBackend          *backend,
-                    const char          *product_key,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+list_modules_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_local_backend_run (SELF (backend), list_modules_async, args_with_key (product_key), FALSE,
-                         list_modules_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), list_modules_async, ota_local_args_new_key (product_key),
+                          FALSE, list_modules, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (list_modules, GPtrArray)
 
 /* ---- Devices -------------------------------------------------------------- */
 
-static void
-query_devices_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static GPtrArray *
+query_devices (OtaLocalBackend *self, OtaLocalArgs *args, guint64 *total, GError **error)
 {
-  GError *error = NULL;
-  guint64 total = 0;
-  GPtrArray *devices = ota_engine_query_devices (SELF (source)->engine, ARGS (data)->spec,
-                                                 &total, &error);
-
-  ota_local_return_page (task, devices, total, error);
+  return ota_engine_query_devices (self->engine, args->spec, total, error);
 }
 
 static void
-query_devices_async (OtaBackend           *backend,
-                     const OtaDeviceQuery *query,
-                     GCancellable         *cancellable,
-                     GAsyncReadyCallback   callback,
-                     gpointer              user_data)
+query_devices_async (OtaBackend *backend, const OtaDeviceQuery *query, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = args_with_spec (ota_device_query_copy (query),
-                                       (GDestroyNotify) ota_device_query_free);
+  OtaLocalArgs *args = ota_local_args_new_spec (ota_device_query_copy (query),
+                                                (GDestroyNotify) ota_device_query_free);
 
-  ota_local_backend_run (SELF (backend), query_devices_async, args, FALSE,
-                         query_devices_thread, cancellable, callback, user_data);
+  ota_local_backend_query (SELF (backend), query_devices_async, args, query_devices,
+                           cancellable, callback, user_data);
+}
+
+static gpointer
+add_device (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
+{
+  const OtaDeviceSpec *spec = args->spec;
+
+  return changed (self, ota_engine_add_device (self->engine, spec, error), spec->product_key);
 }
 
 static void
-add_device_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+add_device_async (OtaBackend *backend, const OtaDeviceSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
-  const OtaDeviceSpec *spec = ARGS (data)->spec;
-  GError *error = NULL;
-  OtaDevice *device = ota_engine_add_device (SELF (source)->engine, spec, &error);
+  OtaLocalArgs *args = ota_local_args_new_spec (ota_device_spec_copy (spec),
+                                                (GDestroyNotify) ota_device_spec_free);
 
-  if (device != NULL)
-    ota_local_backend_catalogue_changed_later (SELF (source), spec->product_key);
-  ota_local_return (task, device, g_object_unref, error);
-}
-
-static void
-add_device_async (OtaBackend          *backend,
-                  const OtaDeviceSpec *spec,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  OtaLocalArgs *args = args_with_spec (ota_device_spec_copy (spec),
-                                       (GDestroyNotify) ota_device_spec_free);
-
-  ota_local_backend_run (SELF (backend), add_device_async, args, TRUE,
-                         add_device_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), add_device_async, args, TRUE,
+                          add_device, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (add_device, OtaDevice)
 
-static void
-import_devices_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+import_devices (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  OtaLocalArgs *args = data;
   g_autoptr(GFileInputStream) stream = NULL;
-  GError *error = NULL;
+  GError *local_error = NULL;
   OtaImportResult counts = { 0 };
 
-  stream = g_file_read (args->file, cancellable, &error);
+  stream = g_file_read (args->file, cancellable, &local_error);
   if (stream == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_autofree char *name = NULL;
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *name = g_file_get_parse_name (args->file);
-          g_autoptr(GError) io_error = g_steal_pointer (&error);
-
-          ota_error_set_field (&error, OTA_ERROR_IO, "file",
-                               _("Cannot open the device list “%s”: %s"), name, io_error->message);
+          g_propagate_error (error, local_error);
+          return NULL;
         }
-      ota_local_return (task, NULL, NULL, error);
-      return;
+
+      name = g_file_get_parse_name (args->file);
+      ota_error_set_field (error, OTA_ERROR_IO, "file",
+                           _("Cannot open the device list “%s”: %s"), name, local_error->message);
+      g_error_free (local_error);
+      return NULL;
     }
 
-  if (!ota_engine_import_devices_csv (SELF (source)->engine, G_INPUT_STREAM (stream), &counts,
+  if (!ota_engine_import_devices_csv (self->engine, G_INPUT_STREAM (stream), &counts,
                                       cancellable, ota_progress_relay_report, args->progress,
-                                      &error))
-    {
-      ota_local_return (task, NULL, NULL, error);
-      return;
-    }
+                                      error))
+    return NULL;
 
   /* A file may name several products. */
-  ota_local_backend_catalogue_changed_later (SELF (source), NULL);
-  ota_local_return (task, g_memdup2 (&counts, sizeof counts), g_free, NULL);
+  return changed (self, g_memdup2 (&counts, sizeof counts), NULL);
 }
 
 static void
-import_devices_async (OtaBackend          *backend,
-                      GFile               *file,
-                      OtaProgressFunc      progress,
-                      gpointer             progress_data,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+import_devices_async (OtaBackend *backend, GFile *file, OtaProgressFunc progress,
+                      gpointer progress_data, OTA_BACKEND_ASYNC_ARGS)
 {
   OtaLocalArgs *args = ota_local_args_new ();
 
   args->file = g_object_ref (file);
   args->progress = ota_progress_relay_new (progress, progress_data);
-  ota_local_backend_run (SELF (backend), import_devices_async, args, TRUE,
-                         import_devices_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), import_devices_async, args, TRUE,
+                          import_devices, g_free, cancellable, callback, user_data);
 }
 
 static gboolean
@@ -287,163 +212,98 @@ import_devices_finish (OtaBackend       *backend,
                        OtaImportResult  *import_result,
                        GError          **error)
 {
-  g_autofree OtaImportResult *counts = ota_local_finish_pointer (backend, result, error);
-
-  if (counts == NULL)
-    return FALSE;
-
-  if (import_result != NULL)
-    *import_result = *counts;
-  return TRUE;
+  return ota_local_finish_copy (backend, result, import_result, sizeof *import_result, error);
 }
-
-typedef struct {
-  OtaEngine  *engine;
-  const char *product_key;
-} ExportDevices;
 
 static gboolean
-write_devices (GOutputStream  *stream,
-               gpointer        data,
-               GCancellable   *cancellable,
-               GError        **error)
+write_devices (OtaEngine *engine, OtaLocalArgs *args, GOutputStream *stream,
+               GCancellable *cancellable, GError **error)
 {
-  ExportDevices *export = data;
-
-  return ota_engine_export_devices_csv (export->engine, export->product_key, stream,
-                                        cancellable, error);
+  return ota_engine_export_devices_csv (engine, args->key, stream, cancellable, error);
 }
 
 static void
-export_devices_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+export_devices_async (OtaBackend *backend, const char *product_key, GFile *file,
+                      OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = data;
-  ExportDevices export = { SELF (source)->engine, args->key };
-  GError *error = NULL;
-  gboolean ok = ota_local_replace_file (args->file, write_devices, &export, cancellable, &error);
-
-  ota_local_return_boolean (task, ok, error);
-}
-
-static void
-export_devices_async (OtaBackend          *backend,
-                      const char          *product_key,
-                      GFile               *file,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  OtaLocalArgs *args = args_with_key (product_key);
+  OtaLocalArgs *args = ota_local_args_new_key (product_key);
 
   args->file = g_object_ref (file);
-  ota_local_backend_run (SELF (backend), export_devices_async, args, FALSE,
-                         export_devices_thread, cancellable, callback, user_data);
+  ota_local_backend_export (SELF (backend), export_devices_async, args, write_devices,
+                            cancellable, callback, user_data);
 }
 
 /* ---- Firmwares ------------------------------------------------------------ */
 
-static void
-list_firmwares_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+list_firmwares (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  GPtrArray *firmwares = ota_engine_list_firmwares (SELF (source)->engine, ARGS (data)->key, &error);
-
-  ota_local_return (task, firmwares, (GDestroyNotify) g_ptr_array_unref, error);
+  return ota_engine_list_firmwares (self->engine, args->key, error);
 }
 
 static void
-list_firmwares_async (OtaBackend          *backend,
-                      const char          *product_key,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+list_firmwares_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_local_backend_run (SELF (backend), list_firmwares_async, args_with_key (product_key), FALSE,
-                         list_firmwares_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), list_firmwares_async, ota_local_args_new_key (product_key),
+                          FALSE, list_firmwares, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (list_firmwares, GPtrArray)
 
-static void
-get_firmware_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+get_firmware (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  OtaFirmware *firmware = ota_engine_get_firmware (SELF (source)->engine, ARGS (data)->id, &error);
-
-  ota_local_return (task, firmware, g_object_unref, error);
+  return ota_engine_get_firmware (self->engine, args->id, error);
 }
 
 static void
-get_firmware_async (OtaBackend          *backend,
-                    gint64               firmware_id,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+get_firmware_async (OtaBackend *backend, gint64 firmware_id, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = ota_local_args_new ();
-
-  args->id = firmware_id;
-  ota_local_backend_run (SELF (backend), get_firmware_async, args, FALSE,
-                         get_firmware_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), get_firmware_async, ota_local_args_new_id (firmware_id),
+                          FALSE, get_firmware, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (get_firmware, OtaFirmware)
 
-static void
-check_firmware_spec_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+check_firmware_spec (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  GError *error = NULL;
-  gboolean ok = ota_engine_check_firmware_spec (SELF (source)->engine, ARGS (data)->spec, &error);
-
-  ota_local_return_boolean (task, ok, error);
+  return ota_engine_check_firmware_spec (self->engine, args->spec, error);
 }
 
 static void
-check_firmware_spec_async (OtaBackend            *backend,
-                           const OtaFirmwareSpec *spec,
-                           GCancellable          *cancellable,
-                           GAsyncReadyCallback    callback,
-                           gpointer               user_data)
+check_firmware_spec_async (OtaBackend *backend, const OtaFirmwareSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = args_with_spec (ota_firmware_spec_copy (spec),
-                                       (GDestroyNotify) ota_firmware_spec_free);
+  OtaLocalArgs *args = ota_local_args_new_spec (ota_firmware_spec_copy (spec),
+                                                (GDestroyNotify) ota_firmware_spec_free);
 
-  ota_local_backend_run (SELF (backend), check_firmware_spec_async, args, FALSE,
-                         check_firmware_spec_thread, cancellable, callback, user_data);
+  ota_local_backend_check (SELF (backend), check_firmware_spec_async, args, FALSE,
+                           check_firmware_spec, cancellable, callback, user_data);
 }
 
-static void
-add_firmware_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gpointer
+add_firmware (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  OtaLocalArgs *args = data;
   const OtaFirmwareSpec *spec = args->spec;
-  GError *error = NULL;
-  OtaFirmware *firmware = ota_engine_add_firmware (SELF (source)->engine, spec, args->file,
-                                                   cancellable, ota_progress_relay_report,
-                                                   args->progress, &error);
+  OtaFirmware *firmware = ota_engine_add_firmware (self->engine, spec, args->file, cancellable,
+                                                   ota_progress_relay_report, args->progress,
+                                                   error);
 
-  if (firmware != NULL)
-    ota_local_backend_catalogue_changed_later (SELF (source), spec->product_key);
-  ota_local_return (task, firmware, g_object_unref, error);
+  return changed (self, firmware, spec->product_key);
 }
 
 static void
-add_firmware_async (OtaBackend            *backend,
-                    const OtaFirmwareSpec *spec,
-                    GFile                 *file,
-                    OtaProgressFunc        progress,
-                    gpointer               progress_data,
-                    GCancellable          *cancellable,
-                    GAsyncReadyCallback    callback,
-                    gpointer               user_data)
+add_firmware_async (OtaBackend *backend, const OtaFirmwareSpec *spec, GFile *file,
+                    OtaProgressFunc progress, gpointer progress_data, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaLocalArgs *args = args_with_spec (ota_firmware_spec_copy (spec),
-                                       (GDestroyNotify) ota_firmware_spec_free);
+  OtaLocalArgs *args = ota_local_args_new_spec (ota_firmware_spec_copy (spec),
+                                                (GDestroyNotify) ota_firmware_spec_free);
 
   args->file = g_object_ref (file);
   args->progress = ota_progress_relay_new (progress, progress_data);
-  ota_local_backend_run (SELF (backend), add_firmware_async, args, TRUE,
-                         add_firmware_thread, cancellable, callback, user_data);
+  ota_local_backend_call (SELF (backend), add_firmware_async, args, TRUE,
+                          add_firmware, g_object_unref, cancellable, callback, user_data);
 }
 
 OTA_LOCAL_FINISH_POINTER (add_firmware, OtaFirmware)

@@ -14,10 +14,34 @@ struct _OtaLocalBackend
   OtaEngine    *engine;
   GMainContext *context;            /* where this backend's signals are emitted */
   gulong        batch_changed_id;
+
+  /* The scheduler (ota-local-backend.c): the engine's due work, run on a worker when it
+   * falls due. */
+  gboolean      scheduler;
+  GSource      *due_source;
+  gboolean      due_running;
+  gboolean      due_again;
+  gulong        clock_changed_id;
 };
 
+typedef struct _OtaLocalArgs OtaLocalArgs;
+
+/* The engine call of one operation, run on a worker thread by the runners below: it
+ * returns its result, or fails with @error set. Writes that succeed say what changed
+ * (ota_local_backend_catalogue_changed_later()) before they return. */
+typedef gpointer   (*OtaLocalCall)   (OtaLocalBackend *self, OtaLocalArgs *args,
+                                      GCancellable *cancellable, GError **error);
+typedef gboolean   (*OtaLocalCheck)  (OtaLocalBackend *self, OtaLocalArgs *args,
+                                      GCancellable *cancellable, GError **error);
+/* A page of results and, in @total, the number of matches before paging. */
+typedef GPtrArray *(*OtaLocalQuery)  (OtaLocalBackend *self, OtaLocalArgs *args,
+                                      guint64 *total, GError **error);
+/* Writes what an export holds to @stream. */
+typedef gboolean   (*OtaLocalExport) (OtaEngine *engine, OtaLocalArgs *args, GOutputStream *stream,
+                                      GCancellable *cancellable, GError **error);
+
 /* The arguments of one operation, copied on the calling thread, owned by the task. */
-typedef struct {
+struct _OtaLocalArgs {
   gint64            id;
   char             *key;
   gboolean          flag;
@@ -28,10 +52,21 @@ typedef struct {
   GDestroyNotify    spec_free;
   OtaProgressRelay *progress;
   GTaskThreadFunc   func;             /* set by ota_local_backend_run() */
-} OtaLocalArgs;
+  /* One of these is set by the runner the operation went through. */
+  OtaLocalCall      call;
+  GDestroyNotify    result_free;
+  OtaLocalCheck     check;
+  OtaLocalQuery     query;
+  OtaLocalExport    export;
+};
 
-OtaLocalArgs *ota_local_args_new  (void);
-void          ota_local_args_free (OtaLocalArgs *args);
+OtaLocalArgs *ota_local_args_new      (void);
+OtaLocalArgs *ota_local_args_new_key  (const char     *key);
+OtaLocalArgs *ota_local_args_new_id   (gint64          id);
+/* @spec is taken over and freed with @spec_free. */
+OtaLocalArgs *ota_local_args_new_spec (gpointer        spec,
+                                       GDestroyNotify  spec_free);
+void          ota_local_args_free     (OtaLocalArgs   *args);
 
 /* Runs @func on a worker thread with @args (taken over), unless @cancellable was
  * cancelled before it started (then nothing is done: G_IO_ERROR_CANCELLED). A write reports what happened
@@ -45,6 +80,20 @@ void      ota_local_backend_run   (OtaLocalBackend     *self,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data);
+
+/* The runners of ota-local-backend-call.c: ota_local_backend_run() with @call, @check,
+ * @query or @export as what the worker does, and its result returned to the task.
+ * @result_free frees what @call returns. Queries and exports only read. An export
+ * replaces @args->file with what @export writes. */
+void      ota_local_backend_call   (OtaLocalBackend *self, gpointer source_tag, OtaLocalArgs *args,
+                                    gboolean is_write, OtaLocalCall call,
+                                    GDestroyNotify result_free, OTA_BACKEND_ASYNC_ARGS);
+void      ota_local_backend_check  (OtaLocalBackend *self, gpointer source_tag, OtaLocalArgs *args,
+                                    gboolean is_write, OtaLocalCheck check, OTA_BACKEND_ASYNC_ARGS);
+void      ota_local_backend_query  (OtaLocalBackend *self, gpointer source_tag, OtaLocalArgs *args,
+                                    OtaLocalQuery query, OTA_BACKEND_ASYNC_ARGS);
+void      ota_local_backend_export (OtaLocalBackend *self, gpointer source_tag, OtaLocalArgs *args,
+                                    OtaLocalExport export, OTA_BACKEND_ASYNC_ARGS);
 
 /* Worker side: returns @result (freed with @result_free if nobody takes it), or @error
  * (taken over) when @result is NULL. */
@@ -79,6 +128,14 @@ GPtrArray *ota_local_finish_page  (OtaBackend   *backend,
                                     GError      **error);
 gboolean  ota_local_finish_boolean (OtaBackend   *backend,
                                     GAsyncResult *result,
+                                    GError      **error);
+
+/* Finishes a call that returned a copy of a plain struct of @size bytes: copies it to
+ * @out (optional). */
+gboolean  ota_local_finish_copy    (OtaBackend   *backend,
+                                    GAsyncResult *result,
+                                    gpointer      out,
+                                    gsize         size,
                                     GError      **error);
 
 /* Typed finish vfuncs over ota_local_finish_pointer(). */

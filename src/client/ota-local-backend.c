@@ -1,4 +1,5 @@
-/* ota-local-backend.c — the local backend object and how its operations run */
+/* ota-local-backend.c — the local backend object, how its operations run, and its
+ * scheduler of the engine's due work */
 #include <glib/gi18n-lib.h>
 
 #include "ota-local-backend-private.h"
@@ -11,14 +12,21 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (OtaLocalBackend, ota_local_backend, G_TYPE_OBJECT
 enum {
   PROP_0,
   PROP_NAME,
+  PROP_SCHEDULER,
   N_PROPS
 };
+
+static GParamSpec *scheduler_pspec;
+
+static void scheduler_stop (OtaLocalBackend *self);
 
 static void
 ota_local_backend_dispose (GObject *object)
 {
   OtaLocalBackend *self = OTA_LOCAL_BACKEND (object);
 
+  /* A run in flight holds the backend: there is none by now, only the timeout. */
+  scheduler_stop (self);
   g_clear_signal_handler (&self->batch_changed_id, self->engine);
   g_clear_object (&self->engine);
 
@@ -52,6 +60,29 @@ ota_local_backend_get_property (GObject    *object,
       }
       break;
 
+    case PROP_SCHEDULER:
+      g_value_set_boolean (value, self->scheduler);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ota_local_backend_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  OtaLocalBackend *self = OTA_LOCAL_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCHEDULER:
+      ota_local_backend_set_scheduler (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -65,8 +96,22 @@ ota_local_backend_class_init (OtaLocalBackendClass *klass)
   object_class->dispose = ota_local_backend_dispose;
   object_class->finalize = ota_local_backend_finalize;
   object_class->get_property = ota_local_backend_get_property;
+  object_class->set_property = ota_local_backend_set_property;
 
   g_object_class_override_property (object_class, PROP_NAME, "name");
+
+  /**
+   * OtaLocalBackend:scheduler:
+   *
+   * Whether the backend runs the engine's due work (pushes within the rate, retries,
+   * timeouts, scheduled starts, the enrolment of large batches) when it falls due. On
+   * by default unless the engine's clock is manual: whoever moves a manual clock (a
+   * demo, a test, otactl's scripted clock) runs the due work itself.
+   */
+  scheduler_pspec = g_param_spec_boolean ("scheduler", NULL, NULL, FALSE,
+                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                          G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property (object_class, PROP_SCHEDULER, scheduler_pspec);
 }
 
 static void
@@ -107,6 +152,7 @@ ota_local_backend_new (OtaEngine *engine)
   self->engine = g_object_ref (engine);
   self->batch_changed_id = g_signal_connect (engine, "batch-changed",
                                              G_CALLBACK (on_engine_batch_changed), self);
+  ota_local_backend_set_scheduler (self, !OTA_IS_MANUAL_CLOCK (ota_engine_get_clock (engine)));
   return OTA_BACKEND (self);
 }
 
@@ -115,6 +161,189 @@ ota_local_backend_get_engine (OtaLocalBackend *self)
 {
   g_return_val_if_fail (OTA_IS_LOCAL_BACKEND (self), NULL);
   return self->engine;
+}
+
+/* ---- The scheduler -------------------------------------------------------------
+
+ * Reading the next due time and running what is due take the store's lock (which an
+ * import may hold for seconds), so both happen on a worker; the main context only keeps
+ * a timeout for the next due time, computed from the engine's clock. One run at a time:
+ * a write or a clock jump during a run looks again when it is over. */
+
+/* Looks again at least this often, in case the wall clock was set forward. */
+#define MAX_WAIT_MS (60 * 60 * 1000)
+
+static void start_run (OtaLocalBackend *self);
+
+static gboolean
+on_due (gpointer user_data)
+{
+  OtaLocalBackend *self = user_data;
+
+  g_clear_pointer (&self->due_source, g_source_unref);
+  start_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+due_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  OtaEngine *engine = task_data;
+  OtaClock *clock = ota_engine_get_clock (engine);
+  g_autoptr(GError) error = NULL;
+  gint64 next = ota_engine_get_next_due (engine);
+
+  if (next <= ota_clock_get_now (clock))
+    {
+      if (!ota_engine_run_due (engine, &error))
+        {
+          /* Tried again in a second rather than in a busy loop. */
+          g_warning ("Running the due work failed: %s", error->message);
+          g_task_return_int (task, ota_clock_get_now (clock) + G_USEC_PER_SEC);
+          return;
+        }
+      next = ota_engine_get_next_due (engine);
+    }
+
+  g_task_return_int (task, next);
+}
+
+static void
+due_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(OtaLocalBackend) self = user_data;
+  gint64 next = g_task_propagate_int (G_TASK (result), NULL);
+  gint64 wait_us;
+  guint wait_ms;
+
+  self->due_running = FALSE;
+  if (!self->scheduler || self->engine == NULL)
+    return;
+  if (self->due_again)
+    {
+      self->due_again = FALSE;
+      start_run (self);
+      return;
+    }
+
+  wait_us = next == G_MAXINT64 ? G_MAXINT64
+            : next - ota_clock_get_now (ota_engine_get_clock (self->engine));
+  wait_ms = wait_us <= 0 ? 0 : (guint) MIN ((wait_us + 999) / 1000, MAX_WAIT_MS);
+
+  self->due_source = g_timeout_source_new (wait_ms);
+  g_source_set_callback (self->due_source, on_due, self, NULL);
+  g_source_set_static_name (self->due_source, "[ota] due work");
+  g_source_attach (self->due_source, self->context);
+}
+
+static void
+start_run (OtaLocalBackend *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->due_source != NULL)
+    {
+      g_source_destroy (self->due_source);
+      g_clear_pointer (&self->due_source, g_source_unref);
+    }
+  if (!self->scheduler || self->engine == NULL)
+    return;
+  if (self->due_running)
+    {
+      self->due_again = TRUE;
+      return;
+    }
+
+  self->due_running = TRUE;
+  /* No source object: the reference in the callback's data keeps the backend (and so
+   * the engine) until the run is over, and is dropped on the main context. */
+  task = g_task_new (NULL, NULL, due_done, g_object_ref (self));
+  g_task_set_source_tag (task, start_run);
+  g_task_set_task_data (task, g_object_ref (self->engine), g_object_unref);
+  g_task_run_in_thread (task, due_thread);
+}
+
+static gboolean
+rearm_in_context (gpointer user_data)
+{
+  ota_local_backend_rearm (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The clock may jump on any thread (a test advancing a manual clock). */
+static void
+on_clock_changed (OtaClock        *clock,
+                  OtaLocalBackend *self)
+{
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, rearm_in_context,
+                              g_object_ref (self), g_object_unref);
+}
+
+static void
+scheduler_stop (OtaLocalBackend *self)
+{
+  if (self->clock_changed_id != 0 && self->engine != NULL)
+    g_clear_signal_handler (&self->clock_changed_id, ota_engine_get_clock (self->engine));
+  if (self->due_source != NULL)
+    {
+      g_source_destroy (self->due_source);
+      g_clear_pointer (&self->due_source, g_source_unref);
+    }
+}
+
+/**
+ * ota_local_backend_rearm:
+ *
+ * Looks again at what falls due next (after a change the backend did not make itself);
+ * runs it at once when it is due. Nothing when the scheduler is off.
+ */
+void
+ota_local_backend_rearm (OtaLocalBackend *self)
+{
+  g_return_if_fail (OTA_IS_LOCAL_BACKEND (self));
+
+  start_run (self);
+}
+
+gboolean
+ota_local_backend_get_scheduler (OtaLocalBackend *self)
+{
+  g_return_val_if_fail (OTA_IS_LOCAL_BACKEND (self), FALSE);
+  return self->scheduler;
+}
+
+void
+ota_local_backend_set_scheduler (OtaLocalBackend *self,
+                                 gboolean         scheduler)
+{
+  g_return_if_fail (OTA_IS_LOCAL_BACKEND (self));
+
+  scheduler = !!scheduler;
+  if (self->scheduler == scheduler)
+    return;
+
+  self->scheduler = scheduler;
+  if (scheduler && self->engine != NULL)
+    {
+      self->clock_changed_id = g_signal_connect (ota_engine_get_clock (self->engine), "changed",
+                                                 G_CALLBACK (on_clock_changed), self);
+      start_run (self);
+    }
+  else
+    scheduler_stop (self);
+  g_object_notify_by_pspec (G_OBJECT (self), scheduler_pspec);
+}
+
+gboolean
+ota_local_backend_get_scheduler_busy (OtaLocalBackend *self)
+{
+  g_return_val_if_fail (OTA_IS_LOCAL_BACKEND (self), FALSE);
+  return self->due_running;
 }
 
 /* ---- Running operations ------------------------------------------------------ */
@@ -150,6 +379,25 @@ run_thread (GTask        *task,
   args->func (task, source_object, task_data, cancellable);
 }
 
+typedef struct {
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+} WriteDone;
+
+/* What a write changed may fall due (a batch to enrol, pushes, a new timeout): the
+ * scheduler looks again before the caller hears of the result. */
+static void
+write_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autofree WriteDone *done = data;
+
+  ota_local_backend_rearm (OTA_LOCAL_BACKEND (source));
+  if (done->callback != NULL)
+    done->callback (source, result, done->user_data);
+}
+
 void
 ota_local_backend_run (OtaLocalBackend     *self,
                        gpointer             source_tag,
@@ -160,7 +408,18 @@ ota_local_backend_run (OtaLocalBackend     *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
+
+  if (is_write)
+    {
+      WriteDone *done = g_new0 (WriteDone, 1);
+
+      done->callback = callback;
+      done->user_data = user_data;
+      task = g_task_new (self, cancellable, write_done, done);
+    }
+  else
+    task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   args->func = func;

@@ -1,12 +1,14 @@
 /* ota-task-list-model-fetch.c — the queries of OtaTaskListModel: requery, page fetches
  * and refreshes, at most OTA_TASK_LIST_MODEL_MAX_IN_FLIGHT at a time, scheduled from an
- * idle so that several property changes or get_item() calls in a row coalesce */
+ * idle so that several property changes or get_item() calls in a row coalesce (adjacent
+ * pages into one query) */
 #include "ota-task-list-model-private.h"
 
 typedef struct {
   OtaTaskListModel *self;           /* strong: the result must find the model */
   guint             gen;
-  guint             index;          /* page fetches */
+  guint             index;          /* page fetches: the first page */
+  guint             n_pages;        /* page fetches: adjacent pages read together */
   OtaBackend       *backend;        /* requeries: the query they apply */
   gint64            batch_id;
   OtaTaskQuery      query;          /* search owned */
@@ -42,6 +44,9 @@ schedule_pump (OtaTaskListModel *self)
     return;
 
   self->pump_source = g_idle_source_new ();
+  /* Before the next frame: the rows a jump asks for (all in one go, so still one query)
+   * are on their way while GTK draws the empty ones. */
+  g_source_set_priority (self->pump_source, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->pump_source, pump_cb, self, NULL);
   g_source_set_static_name (self->pump_source, "[ota] task list fetch");
   g_source_attach (self->pump_source, self->context);
@@ -106,18 +111,19 @@ emit_runs (OtaTaskListModel *self,
     }
 }
 
-/* Puts a page's tasks into its rows; returns the positions of rows that were loaded
- * before and changed (new rows only notify). */
+/* Puts @n_tasks tasks into a page's rows; returns the positions of rows that were
+ * loaded before and changed (new rows only notify). */
 static GArray *
 fill_page (OtaTaskListModel *self,
            OtaTaskListPage  *page,
-           GPtrArray        *tasks,
+           OtaTask         **tasks,
+           guint             n_tasks,
            guint             keep_below)
 {
   GArray *changed = g_array_new (FALSE, FALSE, sizeof (guint));
   guint first = page->index * OTA_TASK_LIST_MODEL_PAGE_SIZE;
 
-  for (guint k = 0; k < tasks->len && first + k < self->n_items; k++)
+  for (guint k = 0; k < n_tasks && first + k < self->n_items; k++)
     {
       guint position = first + k;
       OtaTaskRow *row;
@@ -133,7 +139,7 @@ fill_page (OtaTaskListModel *self,
         }
 
       was_loaded = ota_task_row_get_loaded (row);
-      if (ota_task_row_update (row, g_ptr_array_index (tasks, k)) && was_loaded && position < keep_below)
+      if (ota_task_row_update (row, tasks[k]) && was_loaded && position < keep_below)
         g_array_append_val (changed, position);
     }
 
@@ -143,13 +149,15 @@ fill_page (OtaTaskListModel *self,
 
 /* ---- Page fetches and refreshes ---------------------------------------------- */
 
+/* The pages @first … @first + @n_pages - 1, read in one query. */
 static void
-apply_page (OtaTaskListModel *self,
-            OtaTaskListPage  *page,
+apply_span (OtaTaskListModel *self,
+            guint             first,
+            guint             n_pages,
             GPtrArray        *tasks,
             guint64           total)
 {
-  g_autoptr(GArray) changed = NULL;
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
   guint old_n = self->n_items;
   guint new_n = (guint) MIN (total, G_MAXUINT);
   guint common = MIN (old_n, new_n);
@@ -158,16 +166,30 @@ apply_page (OtaTaskListModel *self,
   if (new_n < old_n)
     ota_task_list_model_truncate (self, new_n);
 
-  if (page->index * OTA_TASK_LIST_MODEL_PAGE_SIZE >= new_n)
-    ota_task_list_model_drop_page (self, page);
-  else
-    changed = fill_page (self, page, tasks, common);
+  for (guint k = 0; k < n_pages; k++)
+    {
+      OtaTaskListPage *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (first + k));
+      guint start = k * OTA_TASK_LIST_MODEL_PAGE_SIZE;
+
+      if (page == NULL)
+        continue;
+      if (page->index * OTA_TASK_LIST_MODEL_PAGE_SIZE >= new_n)
+        ota_task_list_model_drop_page (self, page);
+      else
+        {
+          g_autoptr(GArray) page_changed = NULL;
+
+          page_changed = fill_page (self, page, (OtaTask **) tasks->pdata + MIN (start, tasks->len),
+                                    start < tasks->len ? MIN (tasks->len - start, OTA_TASK_LIST_MODEL_PAGE_SIZE) : 0,
+                                    common);
+          g_array_append_vals (changed, page_changed->data, page_changed->len);
+        }
+    }
 
   /* The count first, so every signal leaves the model consistent for its listeners. */
   if (new_n != old_n)
     g_list_model_items_changed (G_LIST_MODEL (self), common, old_n - common, new_n - common);
-  if (changed != NULL)
-    emit_runs (self, changed);
+  emit_runs (self, changed);
 }
 
 static void
@@ -179,7 +201,6 @@ fetch_done (GObject      *source,
   OtaTaskListModel *self = request->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tasks = NULL;
-  OtaTaskListPage *page;
   guint64 total = 0;
 
   tasks = ota_backend_query_tasks_finish (OTA_BACKEND (source), result, &total, &error);
@@ -188,29 +209,37 @@ fetch_done (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* A page of an older query: its cache is gone already. */
+  /* Pages of an older query: its cache is gone already. */
   if (request->gen != self->applied_gen)
     {
       schedule_pump (self);
       return;
     }
 
-  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->index));
-  if (page != NULL)
-    page->in_flight = FALSE;
+  for (guint k = 0; k < request->n_pages; k++)
+    {
+      OtaTaskListPage *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->index + k));
+
+      if (page != NULL)
+        page->in_flight = FALSE;
+    }
 
   if (tasks == NULL)
     g_warning ("Cannot read the tasks of batch %" G_GINT64_FORMAT ": %s",
                self->applied_batch_id, error->message);
-  else if (page != NULL)
-    apply_page (self, page, tasks, total);
+  else
+    apply_span (self, request->index, request->n_pages, tasks, total);
 
-  /* Looked up again: applying may have dropped it. */
-  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->index));
-  if (page != NULL && page->stale)
+  /* Looked up again: applying may have dropped them. */
+  for (guint k = 0; k < request->n_pages; k++)
     {
-      page->stale = FALSE;
-      ota_task_list_model_queue_fetch (self, page);
+      OtaTaskListPage *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->index + k));
+
+      if (page != NULL && page->stale)
+        {
+          page->stale = FALSE;
+          ota_task_list_model_queue_fetch (self, page);
+        }
     }
 
   schedule_pump (self);
@@ -218,24 +247,61 @@ fetch_done (GObject      *source,
 
 static void
 start_fetch (OtaTaskListModel *self,
-             OtaTaskListPage  *page)
+             guint             first,
+             guint             n_pages)
 {
   Request *request = g_new0 (Request, 1);
   OtaTaskQuery query = self->applied;
 
-  page->queued = FALSE;
-  page->in_flight = TRUE;
-  page->stale = FALSE;
+  for (guint k = 0; k < n_pages; k++)
+    {
+      OtaTaskListPage *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (first + k));
+
+      page->queued = FALSE;
+      page->in_flight = TRUE;
+      page->stale = FALSE;
+    }
 
   request->self = g_object_ref (self);
   request->gen = self->applied_gen;
-  request->index = page->index;
+  request->index = first;
+  request->n_pages = n_pages;
 
-  query.offset = page->index * OTA_TASK_LIST_MODEL_PAGE_SIZE;
-  query.limit = OTA_TASK_LIST_MODEL_PAGE_SIZE;
+  query.offset = first * OTA_TASK_LIST_MODEL_PAGE_SIZE;
+  query.limit = n_pages * OTA_TASK_LIST_MODEL_PAGE_SIZE;
   count_query (self);
   ota_backend_query_tasks_async (self->applied_backend, self->applied_batch_id, &query,
                                  self->cancellable, fetch_done, request);
+}
+
+static gboolean
+page_is_queued (OtaTaskListModel *self,
+                guint             index)
+{
+  OtaTaskListPage *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+
+  return page != NULL && page->queued;
+}
+
+/* The page @index and the queued pages next to it, up to OTA_TASK_LIST_MODEL_MAX_SPAN:
+ * the rows a list view shows after a jump lie on two pages, asked for together. */
+static void
+start_span (OtaTaskListModel *self,
+            guint             index)
+{
+  guint first = index, last = index;
+
+  while (last - first + 1 < OTA_TASK_LIST_MODEL_MAX_SPAN)
+    {
+      if (last < G_MAXUINT && page_is_queued (self, last + 1))
+        last++;
+      else if (first > 0 && page_is_queued (self, first - 1))
+        first--;
+      else
+        break;
+    }
+
+  start_fetch (self, first, last - first + 1);
 }
 
 /* Every page held, or holding a row someone holds, is fetched again; page 0 when there
@@ -272,7 +338,42 @@ plan_refresh (OtaTaskListModel *self)
 
 /* ---- Requery ------------------------------------------------------------------ */
 
-/* Switches the model to the request's query, with its first page. */
+/* Announces that every position below @common shows something new, in runs: the
+ * rows someone holds apart from the others. GTK 4.8 finds its widgets again among a
+ * run of the rows they show (the same objects), and has none in the runs between; one
+ * replacement over all of them would make it read every added row looking for its
+ * widgets (a million rows for a million-task batch). */
+static void
+emit_replaced (OtaTaskListModel *self,
+               GArray           *held,
+               guint             common)
+{
+  guint position = 0, i = 0;
+
+  while (position < common)
+    {
+      guint end;
+
+      if (i < held->len && g_array_index (held, guint, i) == position)
+        {
+          end = position;
+          while (i < held->len && g_array_index (held, guint, i) == end && end < common)
+            {
+              end++;
+              i++;
+            }
+        }
+      else
+        end = i < held->len ? MIN (g_array_index (held, guint, i), common) : common;
+
+      g_list_model_items_changed (G_LIST_MODEL (self), position, end - position, end - position);
+      position = end;
+    }
+}
+
+/* Switches the model to the request's query, with its first page. The rows someone
+ * holds stay the same objects at their positions: those of the first page are filled
+ * in, the others emptied until their pages arrive. */
 static void
 apply_query (OtaTaskListModel *self,
              Request          *request,
@@ -280,8 +381,10 @@ apply_query (OtaTaskListModel *self,
              guint64           total)
 {
   guint old_n = self->n_items;
-
-  ota_task_list_model_clear_cache (self);
+  guint new_n = (guint) MIN (total, G_MAXUINT);
+  guint common = MIN (old_n, new_n);
+  guint n_first = 0;
+  g_autoptr(GArray) held = ota_task_list_model_release_pages (self, new_n);
 
   g_set_object (&self->applied_backend, request->backend);
   self->applied_batch_id = request->batch_id;
@@ -289,14 +392,31 @@ apply_query (OtaTaskListModel *self,
   self->applied = request->query;
   request->query.search = NULL;
   self->applied_gen = request->gen;
-  self->n_items = (guint) MIN (total, G_MAXUINT);
+  self->n_items = new_n;
 
-  /* All rows are new: nothing to report but the one items-changed below. */
-  if (tasks != NULL && self->n_items > 0)
-    g_array_unref (fill_page (self, ota_task_list_model_ensure_page (self, 0), tasks, 0));
+  /* Every row is reported below: nothing to collect here. */
+  if (tasks != NULL && new_n > 0)
+    {
+      n_first = MIN (tasks->len, OTA_TASK_LIST_MODEL_PAGE_SIZE);
+      g_array_unref (fill_page (self, ota_task_list_model_ensure_page (self, 0),
+                                (OtaTask **) tasks->pdata, n_first, 0));
+    }
 
-  if (old_n > 0 || self->n_items > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  for (guint i = 0; i < held->len; i++)
+    {
+      guint position = g_array_index (held, guint, i);
+
+      if (position < n_first)
+        continue;
+      ota_task_row_clear (ota_task_list_model_lookup_row (self, position));
+      ota_task_list_model_queue_fetch (self, ota_task_list_model_ensure_page (self,
+                                                                              position / OTA_TASK_LIST_MODEL_PAGE_SIZE));
+    }
+
+  /* The count first, so every signal leaves the model consistent for its listeners. */
+  if (new_n != old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), common, old_n - common, new_n - common);
+  emit_replaced (self, held, common);
   if (!ota_task_list_model_get_loading (self))
     ota_task_list_model_notify (self, OTA_TASK_LIST_PROP_LOADING);
 }
@@ -401,6 +521,6 @@ pump (OtaTaskListModel *self)
       if (page == NULL || !page->queued)
         continue;
 
-      start_fetch (self, page);
+      start_span (self, index);
     }
 }

@@ -68,6 +68,11 @@ void             ota_task_list_model_drop_page     (OtaTaskListModel *self,
 OtaTaskRow      *ota_task_list_model_ensure_row    (OtaTaskListModel *self,
                                                     guint             position);
 void             ota_task_list_model_clear_cache   (OtaTaskListModel *self);
+/* (transfer full) (element-type guint) */
+GArray          *ota_task_list_model_release_pages (OtaTaskListModel *self,
+                                                    guint             n_items);
+OtaTaskRow      *ota_task_list_model_lookup_row    (OtaTaskListModel *self,
+                                                    guint             position);
 void             ota_task_list_model_truncate      (OtaTaskListModel *self,
                                                     guint             n_items);
 

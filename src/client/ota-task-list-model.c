@@ -2,8 +2,8 @@
  *
  * Two generations: "desired" bumps on every query change, "applied" is the query whose
  * results the model shows. A requery runs the desired query's first page; only when it
- * returns does the model switch over (one items-changed), so positions never change
- * meaning between signals. Page fetches always use the applied query, and results of
+ * returns does the model switch over (items-changed for every position, see
+ * ota-task-list-model.h), so positions never change meaning between signals. Page fetches always use the applied query, and results of
  * an older generation are dropped.
  */
 #include "ota-task-list-model-private.h"
@@ -165,6 +165,58 @@ ota_task_list_model_clear_cache (OtaTaskListModel *self)
   g_hash_table_remove_all (self->pages);
   g_queue_init (&self->lru);
   g_queue_clear (&self->fetch_queue);
+}
+
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint pa = *(const guint *) a, pb = *(const guint *) b;
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+/* Drops every page and queued fetch and returns, in order, the positions below
+ * @n_items of the rows someone else still holds (a list view's widgets): they stay in
+ * the table, so the next query fills the same objects. Rows at @n_items and beyond are
+ * forgotten. */
+GArray *
+ota_task_list_model_release_pages (OtaTaskListModel *self,
+                                   guint             n_items)
+{
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Rows that only their page held go with it; their weak entries remove themselves. */
+  g_hash_table_remove_all (self->pages);
+  g_queue_init (&self->lru);
+  g_queue_clear (&self->fetch_queue);
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint position = GPOINTER_TO_UINT (key);
+
+      if (position < n_items)
+        g_array_append_val (held, position);
+      else
+        g_ptr_array_add (gone, key);
+    }
+  for (guint i = 0; i < gone->len; i++)
+    g_hash_table_remove (self->rows, g_ptr_array_index (gone, i));
+
+  g_array_sort (held, compare_positions);
+  return held;
+}
+
+/* (nullable) (transfer none): the row handed out for @position, if it is still alive. */
+OtaTaskRow *
+ota_task_list_model_lookup_row (OtaTaskListModel *self,
+                                guint             position)
+{
+  return lookup_row (self, position);
 }
 
 /* Forgets rows and pages at @n_items and beyond (the total shrank). */

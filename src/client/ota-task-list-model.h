@@ -6,11 +6,15 @@
  * unchanged — and fetches the page of PAGE_SIZE rows holding it in the background; the
  * row fills in when the page arrives. A bounded number of pages stays cached (least
  * recently used go first), plus the rows someone still holds; at most a few queries are
- * in flight. On the backend's "batch-changed" for its batch the model fetches the total
- * and the pages it holds again: rows change in place (property notifications, and
+ * in flight, adjacent pages asked for together share one. On the backend's
+ * "batch-changed" for its batch the model fetches the total and the pages it holds
+ * again: rows change in place (property notifications, their "changed" signal, and
  * items-changed for rows whose content changed), and a changed total is one
- * items-changed at the tail. A new query replaces everything with one items-changed
- * once its first page arrived.
+ * items-changed at the tail. A new query applies once its first page arrived: the rows
+ * someone holds (a list view's widgets) stay the same objects at their positions and
+ * are refilled, and items-changed reports the change of the total at the tail, then
+ * every other position as replaced, in runs that keep the held rows apart (so GTK 4.8
+ * reuses its widgets instead of reading every row looking for them).
  */
 #pragma once
 
@@ -20,6 +24,9 @@ G_BEGIN_DECLS
 
 #define OTA_TASK_LIST_MODEL_PAGE_SIZE  200
 #define OTA_TASK_LIST_MODEL_MAX_PAGES  20
+/* Adjacent pages asked for together are read in one query, up to this many: a list
+ * view that jumps shows rows of two pages, and each query pays for its offset. */
+#define OTA_TASK_LIST_MODEL_MAX_SPAN   3
 /* Queries in flight at most: a fast scroll must not become a burst of queries, and a
  * slow remote backend must not be flooded. */
 #define OTA_TASK_LIST_MODEL_MAX_IN_FLIGHT 2

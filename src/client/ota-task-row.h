@@ -2,7 +2,8 @@
  *
  * OtaTaskListModel hands these out before their data arrived (loaded = FALSE, empty
  * texts) and fills them in place when the page holding them was fetched, so bound
- * widgets update through property notifications. Read-only for everyone but the model.
+ * widgets update through property notifications or, cheaper, the one "changed" signal
+ * an update emits. Read-only for everyone but the model.
  */
 #pragma once
 
@@ -14,9 +15,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OtaTaskRow, ota_task_row, OTA, TASK_ROW, GObject)
 
 OtaTaskRow    *ota_task_row_new                 (void);
-/* Shows @task; notifies the properties that changed. Returns TRUE when something did. */
+/* Shows @task; notifies the properties that changed, then emits "changed" once.
+ * Returns TRUE when something did. */
 gboolean       ota_task_row_update              (OtaTaskRow *self,
                                                  OtaTask    *task);
+/* Back to empty (loaded = FALSE), as before its page arrived; emits "changed" when it
+ * was loaded. */
+void           ota_task_row_clear               (OtaTaskRow *self);
 
 gboolean       ota_task_row_get_loaded          (OtaTaskRow *self);
 /* (nullable) (transfer none): the snapshot shown, NULL before loading. */

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 
 #include "ota-application.h"
+#include "ota-backend-manager.h"
 #include "ota-demo.h"
 #include "ota-format.h"
 #include "ota-local-backend.h"
@@ -15,8 +16,10 @@ struct _OtaApplication
 
   gboolean        demo_mode;
   char           *db_path;       /* --db, or NULL: the default (or demo) database */
+  char           *server_url;    /* --server, or NULL: the last server (or the database) */
   OtaEngine      *engine;
-  OtaBackend     *backend;
+  OtaBackend     *backend;       /* the local database's, once opened */
+  OtaBackendManager *manager;    /* what the windows work on */
   OtaDemo        *demo;          /* demo mode: the simulated fleet */
   GCancellable   *cancellable;   /* preparing the demo */
   gboolean        preparing;
@@ -69,6 +72,47 @@ open_engine (OtaApplication  *self,
 
   self->backend = ota_local_backend_new (self->engine);
   return TRUE;
+}
+
+/* The manager opens the local database only when it is needed: a console started on a
+ * server never touches it. */
+static OtaBackend *
+open_local_backend (gpointer   user_data,
+                    GError   **error)
+{
+  OtaApplication *self = user_data;
+
+  if (self->backend == NULL && !open_engine (self, error))
+    return NULL;
+  return g_object_ref (self->backend);
+}
+
+/* Without the schema installed (running from the build folder) nothing is remembered. */
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  return schema != NULL ? g_settings_new (APPLICATION_ID) : NULL;
+}
+
+/* (transfer full) (nullable): the server to open at start: --server, else the one of
+ * the last run (never in demo mode). */
+static char *
+dup_start_server (OtaApplication *self,
+                  GSettings      *settings)
+{
+  g_autofree char *last = NULL;
+
+  if (self->server_url != NULL)
+    return g_strdup (self->server_url);
+  if (self->demo_mode || settings == NULL)
+    return NULL;
+  last = g_settings_get_string (settings, "last-server");
+  return *last != '\0' ? g_steal_pointer (&last) : NULL;
 }
 
 static void
@@ -131,6 +175,7 @@ ota_application_activate (GApplication *application)
 {
   OtaApplication *self = OTA_APPLICATION (application);
   g_autoptr(GError) error = NULL;
+  g_autofree char *server = NULL;
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -140,13 +185,22 @@ ota_application_activate (GApplication *application)
       return;
     }
 
-  if (self->backend == NULL && !open_engine (self, &error))
+  if (self->manager == NULL)
     {
-      show_fatal_error (self, error);
-      return;
+      g_autoptr(GSettings) settings = settings_new_if_installed ();
+
+      self->manager = ota_backend_manager_new (settings);
+      ota_backend_manager_set_local_opener (self->manager, open_local_backend, self, NULL);
+      ota_backend_manager_set_local_only (self->manager, self->demo_mode);
+      server = dup_start_server (self, settings);
+      if (server == NULL && !ota_backend_manager_use_local (self->manager, &error))
+        {
+          show_fatal_error (self, error);
+          return;
+        }
     }
 
-  window = GTK_WINDOW (ota_window_new (GTK_APPLICATION (self), self->backend));
+  window = GTK_WINDOW (ota_window_new_for_manager (GTK_APPLICATION (self), self->manager));
   ota_window_set_demo_mode (OTA_WINDOW (window), self->demo_mode);
   if (self->demo_mode && self->demo == NULL)
     {
@@ -159,6 +213,17 @@ ota_application_activate (GApplication *application)
   if (self->demo != NULL)
     ota_window_set_demo (OTA_WINDOW (window), self->demo);
   gtk_window_present (window);
+
+  /* After the window: what the server says (a token to ask for) needs it. The token of
+   * --server may come from $OTA_TOKEN, as for otactl; else from the keyring. */
+  if (server != NULL)
+    {
+      const char *token = self->server_url != NULL ? g_getenv ("OTA_TOKEN") : NULL;
+
+      ota_backend_manager_open_server (self->manager, server,
+                                       token != NULL && *token != '\0' ? token : NULL,
+                                       OTA_OPEN_SERVER_RESTORE);
+    }
 }
 
 static int
@@ -167,6 +232,7 @@ ota_application_handle_local_options (GApplication *application,
 {
   OtaApplication *self = OTA_APPLICATION (application);
   g_autofree char *db = NULL;
+  g_autofree char *server = NULL;
 
   if (g_variant_dict_lookup (options, "demo", "b", &self->demo_mode) && self->demo_mode)
     g_debug ("Demo mode");
@@ -175,7 +241,18 @@ ota_application_handle_local_options (GApplication *application,
       g_free (self->db_path);
       self->db_path = g_steal_pointer (&db);
     }
+  if (g_variant_dict_lookup (options, "server", "s", &server))
+    {
+      g_free (self->server_url);
+      self->server_url = g_steal_pointer (&server);
+    }
 
+  /* The demo is a database of its own, never a server's. */
+  if (self->demo_mode && self->server_url != NULL)
+    {
+      g_printerr ("ota-console: %s\n", _("--demo and --server cannot be used together"));
+      return 1;
+    }
   return -1;
 }
 
@@ -258,6 +335,9 @@ ota_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   if (self->demo != NULL)
     ota_demo_stop (self->demo);
+  /* Close the server's event stream now, whoever still holds the manager. */
+  if (self->manager != NULL)
+    g_object_run_dispose (G_OBJECT (self->manager));
 
   G_APPLICATION_CLASS (ota_application_parent_class)->shutdown (application);
 }
@@ -268,6 +348,7 @@ ota_application_dispose (GObject *object)
   OtaApplication *self = OTA_APPLICATION (object);
 
   g_clear_object (&self->demo);
+  g_clear_object (&self->manager);
   g_clear_object (&self->backend);
   g_clear_object (&self->engine);
   g_clear_object (&self->cancellable);
@@ -281,6 +362,7 @@ ota_application_finalize (GObject *object)
   OtaApplication *self = OTA_APPLICATION (object);
 
   g_free (self->db_path);
+  g_free (self->server_url);
 
   G_OBJECT_CLASS (ota_application_parent_class)->finalize (object);
 }
@@ -307,6 +389,9 @@ ota_application_init (OtaApplication *self)
       N_("Run on a separate demo database filled with a simulated catalogue"), NULL },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Open the database at PATH instead of the default one"), N_("PATH") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Connect to the OTA server at URL; the token comes from $OTA_TOKEN or the keyring"),
+      N_("URL") },
     { NULL }
   };
 
@@ -347,5 +432,12 @@ OtaBackend *
 ota_application_get_backend (OtaApplication *self)
 {
   g_return_val_if_fail (OTA_IS_APPLICATION (self), NULL);
-  return self->backend;
+  return self->manager != NULL ? ota_backend_manager_get_backend (self->manager) : NULL;
+}
+
+OtaBackendManager *
+ota_application_get_manager (OtaApplication *self)
+{
+  g_return_val_if_fail (OTA_IS_APPLICATION (self), NULL);
+  return self->manager;
 }

@@ -1,7 +1,9 @@
 /* ota-application.h — the console application: options, the engine it opens, app actions
  *
- * `ota-console [--demo] [--db PATH]`. Without options it opens the default database
- * (ota_engine_default_db_path()); --demo opens a separate demo database on a manual
+ * `ota-console [--demo] [--db PATH] [--server URL]`. Without options it opens the server
+ * of the last run (token from the keyring) or else the default database
+ * (ota_engine_default_db_path()); --server URL connects to that server (token from
+ * $OTA_TOKEN or the keyring; none or refused: the Connect dialog asks); --demo opens a separate demo database on a manual
  * clock, fills it with the demo catalogue and its rollouts when it is empty, and lets a
  * simulated fleet play it (OtaDemo); every window shows the demo banner.
  */
@@ -10,6 +12,7 @@
 #include <adwaita.h>
 
 #include "ota-backend.h"
+#include "ota-backend-manager.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +27,8 @@ gboolean        ota_application_get_demo_mode  (OtaApplication *self);
 OtaEngine      *ota_application_get_engine     (OtaApplication *self);
 /* (transfer none) (nullable): the backend the windows use, once activated. */
 OtaBackend     *ota_application_get_backend    (OtaApplication *self);
+/* (transfer none) (nullable): what chooses that backend, once activated. */
+OtaBackendManager *ota_application_get_manager (OtaApplication *self);
 
 /* The demo database: $XDG_DATA_HOME/ota-console/demo.db. Free with g_free(). */
 char           *ota_application_demo_db_path   (void);

@@ -168,7 +168,6 @@ on_modules_listed (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) modules = ota_backend_list_modules_finish (OTA_BACKEND (source), result, &error);
   OtaFirmware *firmware = self->firmware;
-  OtaModule *module = NULL;
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -178,18 +177,13 @@ on_modules_listed (GObject      *source,
       return;
     }
 
-  for (guint i = 0; i < modules->len; i++)
-    if (g_strcmp0 (ota_module_get_name (g_ptr_array_index (modules, i)), ota_firmware_get_module (firmware)) == 0)
-      module = g_ptr_array_index (modules, i);
-
   self->modules_loaded = TRUE;
   if (ota_firmware_get_firmware_type (firmware) == OTA_FIRMWARE_TYPE_DIFF)
     ota_version_picker_set_fixed (self->version_picker, ota_firmware_get_source_versions (firmware)[0],
                                   _("A differential package upgrades from this version only"));
   else
     /* R-B4: the firmware's own list is the default. */
-    ota_version_picker_set_versions (self->version_picker, module, ota_firmware_get_source_versions (firmware),
-                                     ota_firmware_get_version (firmware));
+    ota_version_picker_set_firmware_sources (self->version_picker, modules, firmware);
 }
 
 /* ---- Confirm ---------------------------------------------------------------------------- */
@@ -381,8 +375,7 @@ ota_batch_dialog_new (GtkWindow   *parent,
   self->backend = g_object_ref (backend);
   self->firmware = g_object_ref (firmware);
 
-  /* TRANSLATORS: firmware name and version, "Router 2.0" */
-  subtitle = g_strdup_printf (_("%s %s"), ota_firmware_get_name (firmware), ota_firmware_get_version (firmware));
+  subtitle = ota_format_firmware_title (firmware);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   /* TRANSLATORS: %s is a firmware module name */
   description = g_strdup_printf (_("Devices that report one of these versions for module “%s” are upgraded"),

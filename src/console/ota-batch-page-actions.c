@@ -1,6 +1,5 @@
 /* ota-batch-page-actions.c — cancelling a batch or a device's task (R-B17) and
- * exporting the device list; each asks first or picks a file, then calls the backend.
- * Also how the device list's view follows a new query. */
+ * exporting the device list; each asks first or picks a file, then calls the backend. */
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
@@ -303,32 +302,6 @@ export_activated (GtkWidget  *widget,
   g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
   self->file_chooser = GTK_NATIVE_DIALOG (chooser);
   gtk_native_dialog_show (self->file_chooser);
-}
-
-/* GTK 4.8's list view looks for the row it was anchored to among all the rows that a
- * replacing items-changed adds: a new query (filter, search, sort) of a 1,000,000-task
- * batch would make it read every row. So the view lets go of the model while a new
- * query loads and takes it back once it applied: it starts again at the top, reading
- * only the rows it shows. */
-static void
-on_loading_changed (OtaBatchPage *self)
-{
-  GtkSelectionModel *selection;
-
-  if (self->column_view == NULL || self->task_model == NULL)
-    return;
-  selection = gtk_column_view_get_model (self->column_view);
-  gtk_no_selection_set_model (GTK_NO_SELECTION (selection),
-                              ota_task_list_model_get_loading (self->task_model)
-                                ? NULL : G_LIST_MODEL (self->task_model));
-}
-
-void
-ota_batch_page_follow_queries (OtaBatchPage *self)
-{
-  g_signal_connect_object (self->task_model, "notify::loading", G_CALLBACK (on_loading_changed), self,
-                           G_CONNECT_SWAPPED);
-  on_loading_changed (self);
 }
 
 void

@@ -49,7 +49,11 @@ struct _OtaBatchPage
   GtkColumnViewColumn *device_column;
   GtkColumnViewColumn *status_column;
   GtkColumnViewColumn *progress_column;
+  GtkColumnViewColumn *source_column;
+  GtkColumnViewColumn *current_column;
+  GtkColumnViewColumn *tries_column;
   GtkColumnViewColumn *updated_column;
+  GtkColumnViewColumn *cancel_column;
   OtaTaskListModel  *task_model;
   OtaFailureView    *failure_view;
 };
@@ -69,8 +73,5 @@ void ota_batch_page_install_actions (GtkWidgetClass *widget_class);
 void ota_batch_page_update_actions  (OtaBatchPage   *self);
 /* Reads the batch again (counts, state) after a change. */
 void ota_batch_page_reload          (OtaBatchPage   *self);
-/* The column view lets go of the model while a new query loads (GTK 4.8 would read
- * every row of the new one). */
-void ota_batch_page_follow_queries  (OtaBatchPage   *self);
 
 G_END_DECLS

@@ -10,125 +10,9 @@
 #include "ota-batch-page-private.h"
 #include "ota-labels.h"
 #include "ota-rollout-format.h"
+#include "ota-task-cells.h"
 
 G_DEFINE_FINAL_TYPE (OtaBatchPage, ota_batch_page, ADW_TYPE_BIN)
-
-/* ---- Cell closures (ota-batch-page.ui) ------------------------------------------ */
-
-static GStrv
-status_style_classes (gpointer      this,
-                      gboolean      loaded,
-                      OtaTaskStatus status)
-{
-  GStrvBuilder *builder = g_strv_builder_new ();
-  GStrv classes;
-
-  g_strv_builder_add (builder, "ota-task-status");
-  if (loaded)
-    g_strv_builder_add (builder, ota_task_status_style (status));
-  classes = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return classes;
-}
-
-/* The device's own words about its failure under the status (R-S6); a task that went
- * on after a retry keeps the text of the old failure, which no longer applies. */
-static char *
-status_tooltip (gpointer       this,
-                const char    *status_label,
-                OtaTaskStatus  status,
-                const char    *detail)
-{
-  if (status_label == NULL || *status_label == '\0')
-    return NULL;
-  if (status != OTA_TASK_STATUS_FAILED || detail == NULL || *detail == '\0')
-    return g_strdup (status_label);
-  return g_strdup_printf ("%s\n%s", status_label, detail);
-}
-
-static double
-progress_fraction (gpointer this,
-                   guint    progress)
-{
-  return MIN (progress, 100) / 100.0;
-}
-
-/* Progress means something once the device reported some: upgrading, or where it
- * ended. */
-static gboolean
-progress_visible (gpointer      this,
-                  gboolean      loaded,
-                  OtaTaskStatus status)
-{
-  return loaded && (status == OTA_TASK_STATUS_UPGRADING || status == OTA_TASK_STATUS_SUCCEEDED ||
-                    status == OTA_TASK_STATUS_FAILED);
-}
-
-static char *
-progress_text (gpointer this,
-               guint    progress)
-{
-  /* TRANSLATORS: a device's upgrade progress in percent */
-  return g_strdup_printf (_("%u %%"), progress);
-}
-
-static char *
-tries_text (gpointer this,
-            gboolean loaded,
-            guint    tries)
-{
-  return loaded ? g_strdup_printf ("%u", tries) : g_strdup ("");
-}
-
-/* "14:03:27" today, "11/26 14:03" this year, else the date; the full time is the
- * tooltip. Keeps the column narrow. */
-static char *
-updated_short (gpointer this,
-               gint64   updated_at)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = NULL;
-
-  if (updated_at <= 0)
-    return g_strdup ("");
-  then = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
-  if (then == NULL)
-    return g_strdup ("");
-  if (g_date_time_get_year (then) != g_date_time_get_year (now))
-    return g_date_time_format (then, "%Y/%m/%d");
-  if (g_date_time_get_day_of_year (then) != g_date_time_get_day_of_year (now))
-    /* TRANSLATORS: a time this year, see the strftime manual */
-    return g_date_time_format (then, _("%m/%d %H:%M"));
-  return g_date_time_format (then, "%H:%M:%S");
-}
-
-static gboolean
-task_can_cancel (gpointer      this,
-                 gboolean      loaded,
-                 OtaTaskStatus status)
-{
-  return loaded && !OTA_TASK_STATUS_IS_TERMINAL (status);
-}
-
-/* Hidden but still there: every row keeps the button's height. */
-static double
-task_cancel_opacity (gpointer      this,
-                     gboolean      loaded,
-                     OtaTaskStatus status)
-{
-  return task_can_cancel (this, loaded, status) ? 1.0 : 0.0;
-}
-
-static void
-on_cancel_task_clicked (GtkButton   *button,
-                        GtkListItem *item)
-{
-  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), OTA_TYPE_BATCH_PAGE);
-  OtaTaskRow *row = gtk_list_item_get_item (item);
-
-  if (page != NULL && row != NULL && ota_task_row_get_loaded (row))
-    ota_batch_page_confirm_cancel_task (OTA_BATCH_PAGE (page), row);
-}
 
 /* ---- Summary -------------------------------------------------------------------- */
 
@@ -266,6 +150,19 @@ on_batch_changed (OtaBackend   *backend,
 
 /* ---- Filter, search, sort ------------------------------------------------------- */
 
+/* Before a new query: a new list starts at its top. Scrolling first moves GTK 4.8's
+ * row widgets onto the first rows, which the model keeps and refills when the query
+ * applies; from anywhere else they would fall off the end of a shorter list, and GTK
+ * would make new ones. */
+static void
+list_to_top (OtaBatchPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
 static void
 set_status_filter (OtaBatchPage *self,
                    int           status)
@@ -277,6 +174,8 @@ set_status_filter (OtaBatchPage *self,
   gtk_drop_down_set_selected (self->status_dropdown, (guint) (status + 1));
   gtk_toggle_button_set_active (self->chips[status + 1], TRUE);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->chips[status + 1])), TRUE);
+  if (status != ota_task_list_model_get_status_filter (self->task_model))
+    list_to_top (self);
   ota_task_list_model_set_status_filter (self->task_model, status);
   self->syncing_filter = FALSE;
 }
@@ -304,8 +203,10 @@ static void
 on_search_changed (GtkSearchEntry *entry,
                    OtaBatchPage   *self)
 {
-  if (self->task_model != NULL)
-    ota_task_list_model_set_search (self->task_model, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  if (self->task_model == NULL)
+    return;
+  list_to_top (self);
+  ota_task_list_model_set_search (self->task_model, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 static void
@@ -364,6 +265,7 @@ on_sorter_changed (GtkSorter       *sorter,
   if (self->task_model == NULL)
     return;
 
+  list_to_top (self);
   self->probed_sort = -1;
   order = gtk_sorter_compare (sorter, a, b);
   if (self->probed_sort < 0)
@@ -375,6 +277,28 @@ on_sorter_changed (GtkSorter       *sorter,
 
   ota_task_list_model_set_sort (self->task_model, (OtaTaskSort) self->probed_sort);
   ota_task_list_model_set_descending (self->task_model, order == GTK_ORDERING_LARGER);
+}
+
+static void
+setup_cells (OtaBatchPage *self)
+{
+  struct { GtkColumnViewColumn *column; OtaTaskCellKind kind; } cells[] = {
+    { self->device_column, OTA_TASK_CELL_DEVICE },
+    { self->status_column, OTA_TASK_CELL_STATUS },
+    { self->progress_column, OTA_TASK_CELL_PROGRESS },
+    { self->source_column, OTA_TASK_CELL_SOURCE_VERSION },
+    { self->current_column, OTA_TASK_CELL_CURRENT_VERSION },
+    { self->tries_column, OTA_TASK_CELL_TRIES },
+    { self->updated_column, OTA_TASK_CELL_UPDATED },
+    { self->cancel_column, OTA_TASK_CELL_CANCEL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = ota_task_cell_factory_new (cells[i].kind);
+
+      gtk_column_view_column_set_factory (cells[i].column, factory);
+    }
 }
 
 static void
@@ -516,20 +440,14 @@ ota_batch_page_class_init (OtaBatchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, device_column);
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, status_column);
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, progress_column);
+  gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, source_column);
+  gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, current_column);
+  gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, tries_column);
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, updated_column);
+  gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, cancel_column);
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, task_model);
   gtk_widget_class_bind_template_child (widget_class, OtaBatchPage, failure_view);
 
-  gtk_widget_class_bind_template_callback (widget_class, status_style_classes);
-  gtk_widget_class_bind_template_callback (widget_class, status_tooltip);
-  gtk_widget_class_bind_template_callback (widget_class, progress_fraction);
-  gtk_widget_class_bind_template_callback (widget_class, progress_visible);
-  gtk_widget_class_bind_template_callback (widget_class, progress_text);
-  gtk_widget_class_bind_template_callback (widget_class, tries_text);
-  gtk_widget_class_bind_template_callback (widget_class, updated_short);
-  gtk_widget_class_bind_template_callback (widget_class, task_can_cancel);
-  gtk_widget_class_bind_template_callback (widget_class, task_cancel_opacity);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_task_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_status_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_show_failed);
@@ -545,9 +463,9 @@ ota_batch_page_init (OtaBatchPage *self)
   self->cancellable = g_cancellable_new ();
   self->probed_sort = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  setup_cells (self);
   setup_filters (self);
   setup_sorting (self);
-  ota_batch_page_follow_queries (self);
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
   ota_batch_page_update_actions (self);
 }

@@ -8,7 +8,7 @@
 
 #include "ota-device-picker.h"
 #include "ota-field-message.h"
-#include "ota-format.h"
+#include "ota-rollout-format.h"
 
 struct _OtaDevicePicker
 {
@@ -121,16 +121,7 @@ on_check_toggled (GtkCheckButton  *check,
 static void
 clear_rows (OtaDevicePicker *self)
 {
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
-
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-
-      if (child != GTK_WIDGET (self->message) && GTK_IS_LIST_BOX_ROW (child))
-        gtk_list_box_remove (self->list, child);
-      child = next;
-    }
+  ota_list_box_remove_rows (self->list, GTK_WIDGET (self->message));
   self->n_listed = 0;
 }
 
@@ -138,8 +129,8 @@ static GtkWidget *
 device_row (OtaDevicePicker *self,
             OtaDevice       *device)
 {
-  GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *row;
   const char *name = ota_device_get_name (device);
   const char *version = ota_device_get_version (device, self->module);
   g_autofree char *region = g_strstrip (g_strdup_printf ("%s %s", ota_device_get_province (device),
@@ -154,13 +145,8 @@ device_row (OtaDevicePicker *self,
       g_string_append (subtitle, region);
     }
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  row = ota_check_row_new (name, subtitle->str, check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->chosen, name));
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   g_object_set_data_full (G_OBJECT (check), "ota-device", g_strdup (name), g_free);
   g_object_set_data_full (G_OBJECT (check), "ota-version", g_strdup (version), g_free);
   g_object_set_data (G_OBJECT (row), "ota-check", check);

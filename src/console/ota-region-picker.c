@@ -2,8 +2,8 @@
 #include <glib/gi18n.h>
 
 #include "ota-field-message.h"
-#include "ota-format.h"
 #include "ota-region-picker.h"
+#include "ota-rollout-format.h"
 
 typedef struct {
   const char     *name;      /* interned */
@@ -145,17 +145,28 @@ add_city (OtaRegionPicker *self,
           guint64          count)
 {
   City city = { name, count, new_check (self, NULL) };
-  GtkWidget *row = adw_action_row_new ();
   g_autofree char *subtitle = devices_text (count);
+  GtkWidget *row = ota_check_row_new (name, subtitle, GTK_WIDGET (city.check));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), GTK_WIDGET (city.check));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (city.check));
   gtk_widget_set_sensitive (GTK_WIDGET (city.check), !gtk_check_button_get_active (province->whole));
   g_array_append_val (province->cities, city);
   adw_expander_row_add_row (province->row, row);
+}
+
+/* Ends @walk, unless its query @found something and no newer walk replaced it; a
+ * failure shows. */
+static gboolean
+walk_ends (Walk         *walk,
+           gboolean      found,
+           const GError *error)
+{
+  if (found && walk->generation == walk->picker->generation)
+    return FALSE;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ota_field_message_set_error (walk->picker->message, error);
+  walk_free (walk);
+  return TRUE;
 }
 
 static void
@@ -169,13 +180,8 @@ on_region_counted (GObject      *source,
   guint64 total = 0;
   g_autoptr(GPtrArray) devices = ota_backend_query_devices_finish (OTA_BACKEND (source), result, &total, &error);
 
-  if (devices == NULL || walk->generation != self->generation || total == 0)
-    {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ota_field_message_set_error (self->message, error);
-      walk_free (walk);
-      return;
-    }
+  if (walk_ends (walk, devices != NULL && total > 0, error))
+    return;
 
   /* Devices of an unknown region ("") are counted past, never offered. */
   if (*walk->found != '\0')
@@ -206,13 +212,8 @@ on_next_region (GObject      *source,
   OtaDeviceQuery query = OTA_DEVICE_QUERY_INIT;
   OtaDevice *device;
 
-  if (devices == NULL || walk->generation != self->generation || devices->len == 0)
-    {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ota_field_message_set_error (self->message, error);
-      walk_free (walk);
-      return;
-    }
+  if (walk_ends (walk, devices != NULL && devices->len > 0, error))
+    return;
 
   device = g_ptr_array_index (devices, 0);
   walk->found = g_intern_string (walk->province == NULL ? ota_device_get_province (device)
@@ -271,8 +272,6 @@ ota_region_picker_set_product (OtaRegionPicker *self,
                                OtaBackend      *backend,
                                const char      *product_key)
 {
-  GtkWidget *child;
-
   g_return_if_fail (OTA_IS_REGION_PICKER (self));
   g_return_if_fail (OTA_IS_BACKEND (backend));
   g_return_if_fail (product_key != NULL);
@@ -286,9 +285,7 @@ ota_region_picker_set_product (OtaRegionPicker *self,
   self->generation++;
   self->walks = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != GTK_WIDGET (self->message) &&
-         child != NULL)
-    gtk_list_box_remove (self->list, child);
+  ota_list_box_remove_rows (self->list, GTK_WIDGET (self->message));
   g_ptr_array_set_size (self->provinces, 0);
 
   g_set_object (&self->backend, backend);

@@ -302,3 +302,42 @@ ota_spin_button_read_value (GtkSpinButton *spin,
 
   return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, value, NULL);
 }
+
+char *
+ota_format_firmware_title (OtaFirmware *firmware)
+{
+  /* TRANSLATORS: firmware name and version, "Router 2.0" */
+  return g_strdup_printf (_("%s %s"), ota_firmware_get_name (firmware), ota_firmware_get_version (firmware));
+}
+
+GtkWidget *
+ota_check_row_new (const char *title,
+                   const char *subtitle,
+                   GtkWidget  *check)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  return row;
+}
+
+void
+ota_list_box_remove_rows (GtkListBox *list,
+                          GtkWidget  *keep)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (child != keep && GTK_IS_LIST_BOX_ROW (child))
+        gtk_list_box_remove (list, child);
+      child = next;
+    }
+}

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <ota.h>
 
 #include "ota-format.h"
@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 /* The non-zero per-status counts, most telling first: "12 succeeded · 3 failed · 40
  * upgrading"; "No devices" for an empty batch. Free with g_free(). */
 char       *ota_format_batch_counts     (OtaBatch            *batch);
+/* "Router 2.0": the firmware's name and version. Free with g_free(). */
+char       *ota_format_firmware_title   (OtaFirmware         *firmware);
 /* "Verification #3", "Batch upgrade #12". Free with g_free(). */
 char       *ota_format_batch_title      (OtaBatch            *batch);
 /* "Static upgrade · All devices · created 2026/01/01 10:00". Free with g_free(). */
@@ -40,6 +42,16 @@ const char *ota_batch_state_style       (OtaBatchState        state);
  * whichever of them it had. */
 void        ota_widget_set_status_style (GtkWidget           *widget,
                                          const char          *style);
+
+/* The checkable rows of the pickers: an AdwActionRow titled @title (plain text, not
+ * markup) over @subtitle, with @check as its prefix, toggled by activating the row. */
+GtkWidget  *ota_check_row_new           (const char          *title,
+                                         const char          *subtitle,
+                                         GtkWidget           *check);
+/* Removes every row of @list except @keep (nullable: a row that stays, such as a
+ * message row); the placeholder stays too. */
+void        ota_list_box_remove_rows    (GtkListBox          *list,
+                                         GtkWidget           *keep);
 
 /* The whole number typed into @spin right now (before it is committed), or FALSE when
  * the text is no whole number. Lets forms judge a value while it is typed. */

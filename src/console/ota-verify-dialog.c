@@ -105,7 +105,6 @@ on_modules_listed (GObject      *source,
   g_autoptr(OtaVerifyDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) modules = ota_backend_list_modules_finish (OTA_BACKEND (source), result, &error);
-  OtaModule *module = NULL;
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -116,16 +115,9 @@ on_modules_listed (GObject      *source,
       return;
     }
 
-  for (guint i = 0; i < modules->len; i++)
-    if (g_strcmp0 (ota_module_get_name (g_ptr_array_index (modules, i)),
-                   ota_firmware_get_module (self->firmware)) == 0)
-      module = g_ptr_array_index (modules, i);
-
   self->modules_loaded = TRUE;
   /* The firmware's own source versions start checked (R-F5). */
-  ota_version_picker_set_versions (self->version_picker, module,
-                                   ota_firmware_get_source_versions (self->firmware),
-                                   ota_firmware_get_version (self->firmware));
+  ota_version_picker_set_firmware_sources (self->version_picker, modules, self->firmware);
 }
 
 /* ---- Confirm ------------------------------------------------------------------------ */
@@ -315,8 +307,7 @@ ota_verify_dialog_new (GtkWindow   *parent,
   self->backend = g_object_ref (backend);
   self->firmware = g_object_ref (firmware);
 
-  /* TRANSLATORS: firmware name and version, "Router 2.0" */
-  subtitle = g_strdup_printf (_("%s %s"), ota_firmware_get_name (firmware), ota_firmware_get_version (firmware));
+  subtitle = ota_format_firmware_title (firmware);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   /* TRANSLATORS: %s is a firmware module name */
   description = g_strdup_printf (_("Versions that the product’s devices report for module “%s”"),

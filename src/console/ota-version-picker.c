@@ -2,7 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ota-field-message.h"
-#include "ota-format.h"
+#include "ota-rollout-format.h"
 #include "ota-version-picker.h"
 
 struct _OtaVersionPicker
@@ -33,16 +33,7 @@ on_check_toggled (GtkCheckButton   *check,
 static void
 clear_rows (OtaVersionPicker *self)
 {
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
-
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-
-      if (child != GTK_WIDGET (self->message) && GTK_IS_LIST_BOX_ROW (child))
-        gtk_list_box_remove (self->list, child);
-      child = next;
-    }
+  ota_list_box_remove_rows (self->list, GTK_WIDGET (self->message));
   g_ptr_array_set_size (self->checks, 0);
 }
 
@@ -53,17 +44,11 @@ add_row (OtaVersionPicker *self,
          gboolean          active,
          gboolean          sensitive)
 {
-  GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *row = ota_check_row_new (version, subtitle, check);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), version);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
   gtk_widget_set_sensitive (check, sensitive);
-  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   g_object_set_data_full (G_OBJECT (check), "ota-version", g_strdup (version), g_free);
   g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
   g_ptr_array_add (self->checks, check);
@@ -99,6 +84,24 @@ ota_version_picker_set_versions (OtaVersionPicker   *self,
     }
 
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+ota_version_picker_set_firmware_sources (OtaVersionPicker *self,
+                                         GPtrArray        *modules,
+                                         OtaFirmware      *firmware)
+{
+  OtaModule *module = NULL;
+
+  g_return_if_fail (OTA_IS_VERSION_PICKER (self));
+  g_return_if_fail (OTA_IS_FIRMWARE (firmware));
+
+  for (guint i = 0; modules != NULL && i < modules->len; i++)
+    if (g_strcmp0 (ota_module_get_name (g_ptr_array_index (modules, i)), ota_firmware_get_module (firmware)) == 0)
+      module = g_ptr_array_index (modules, i);
+
+  ota_version_picker_set_versions (self, module, ota_firmware_get_source_versions (firmware),
+                                   ota_firmware_get_version (firmware));
 }
 
 void

@@ -21,6 +21,11 @@ void       ota_version_picker_set_versions (OtaVersionPicker   *self,
                                             OtaModule          *module,
                                             const char * const *checked,
                                             const char         *exclude);
+/* The versions devices report for @firmware's module, found in @modules (the product's
+ * modules), with the firmware's own source versions checked (R-F5, R-B4). */
+void       ota_version_picker_set_firmware_sources (OtaVersionPicker *self,
+                                                    GPtrArray        *modules,
+                                                    OtaFirmware      *firmware);
 /* One version, checked and not changeable, with @note under it. */
 void       ota_version_picker_set_fixed    (OtaVersionPicker   *self,
                                             const char         *version,

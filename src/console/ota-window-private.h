@@ -2,6 +2,9 @@
  * UI tests look at */
 #pragma once
 
+#include "ota-backend-manager.h"
+#include "ota-backend-switcher.h"
+#include "ota-connection-banner.h"
 #include "ota-demo-banner.h"
 #include "ota-product-page.h"
 #include "ota-window.h"
@@ -13,6 +16,8 @@ struct _OtaWindow
   AdwApplicationWindow  parent_instance;
 
   OtaBackend           *backend;
+  OtaBackendManager    *manager;           /* nullable: the backend never changes then */
+  GSimpleActionGroup   *server_actions;    /* server.*: the backend switcher's menu */
   GSettings            *settings;
   GCancellable         *cancellable;       /* product loads; cancelled on dispose */
   gulong                catalogue_changed_id;
@@ -41,6 +46,10 @@ struct _OtaWindow
   GtkWidget            *back_button;
   GtkWidget            *product_menu_button;
   GtkWidget            *add_firmware_button;
+  OtaBackendSwitcher   *backend_switcher;
+  GtkRevealer          *connection_banner;
+  OtaConnectionBanner  *connection_banner_box;
+  GtkWidget            *loading_spinner;
   GtkRevealer          *demo_banner;
   OtaDemoBanner        *demo_banner_box;
   GtkStack             *content_stack;
@@ -56,6 +65,13 @@ void ota_window_class_install_actions (GtkWidgetClass *widget_class);
 void ota_window_update_actions        (OtaWindow      *self);
 /* Shows what fits the state: loading, empty, the product or the firmware page. */
 void ota_window_update_content        (OtaWindow      *self);
+/* ota-window-connection.c: following the manager (switching backends, the server.*
+ * actions, asking for a token). */
+void ota_window_set_manager           (OtaWindow      *self,
+                                       OtaBackendManager *manager);
+void ota_window_dispose_connection    (OtaWindow      *self);
+/* Whether the products wait for the server to connect first. */
+gboolean ota_window_waits_for_server  (OtaWindow      *self);
 /* Selects the product with @key once the next load has it. */
 void ota_window_select_product_later  (OtaWindow      *self,
                                        const char     *key);

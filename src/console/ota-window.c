@@ -1,6 +1,7 @@
 /* ota-window.c — the main window: products in a sidebar, the chosen product's page */
 #include <glib/gi18n.h>
 
+#include "ota-connect-dialog.h"
 #include "ota-format.h"
 #include "ota-labels.h"
 #include "ota-window-private.h"
@@ -54,6 +55,37 @@ update_header (OtaWindow *self)
   gtk_widget_set_visible (self->back_button, self->shown_firmware != NULL || folded);
 }
 
+/* Before the first products: loading them, connecting to the server, or why the
+ * server cannot be reached (the banner offers to retry). */
+static void
+update_loading_page (OtaWindow *self)
+{
+  OtaRemoteBackend *remote = OTA_IS_REMOTE_BACKEND (self->backend) ? OTA_REMOTE_BACKEND (self->backend) : NULL;
+  OtaRemoteState state = remote != NULL ? ota_remote_backend_get_state (remote) : OTA_REMOTE_STATE_CONNECTED;
+  g_autofree char *name = self->backend != NULL ? ota_backend_dup_name (self->backend) : NULL;
+  g_autofree char *title = NULL;
+  const char *description = NULL;
+  gboolean spinning = TRUE;
+
+  if (remote != NULL && state == OTA_REMOTE_STATE_CONNECTING)
+    /* Translators: %s is the server, "ota.example.com:8443" */
+    title = g_strdup_printf (_("Connecting to %s…"), name);
+  else if (remote != NULL && state != OTA_REMOTE_STATE_CONNECTED && self->manager != NULL &&
+           ota_backend_manager_get_error_message (self->manager) != NULL)
+    {
+      title = g_strdup (_("Not Connected"));
+      description = ota_backend_manager_get_error_message (self->manager);
+      spinning = FALSE;
+    }
+  else
+    title = g_strdup (_("Loading…"));
+
+  adw_status_page_set_title (self->loading_page, title);
+  adw_status_page_set_description (self->loading_page, description);
+  adw_status_page_set_icon_name (self->loading_page, spinning ? NULL : "network-error-symbolic");
+  gtk_widget_set_visible (self->loading_spinner, spinning);
+}
+
 void
 ota_window_update_content (OtaWindow *self)
 {
@@ -72,7 +104,10 @@ ota_window_update_content (OtaWindow *self)
       page = "loading";
     }
   else if (!self->loaded_once)
-    page = "loading";
+    {
+      update_loading_page (self);
+      page = "loading";
+    }
   else if (n_products == 0)
     page = "empty";
   else if (self->shown_firmware != NULL)
@@ -135,6 +170,9 @@ products_loaded (GObject      *source,
   guint position;
 
   products = ota_backend_list_products_finish (OTA_BACKEND (source), result, &error);
+  /* A load of the backend the window showed before: ota_window_set_backend() began anew. */
+  if (OTA_BACKEND (source) != self->backend)
+    return;
   self->loading = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -183,6 +221,10 @@ products_loaded (GObject      *source,
 static void
 load_products (OtaWindow *self)
 {
+  /* No backend yet, or a server still connecting: its "connected" loads. */
+  if (self->backend == NULL || ota_window_waits_for_server (self))
+    return;
+
   if (self->loading)
     {
       self->reload_pending = TRUE;
@@ -298,6 +340,78 @@ ota_window_new (GtkApplication *application,
                        NULL);
 }
 
+OtaWindow *
+ota_window_new_for_manager (GtkApplication    *application,
+                            OtaBackendManager *manager)
+{
+  OtaWindow *self;
+
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (manager), NULL);
+
+  self = g_object_new (OTA_TYPE_WINDOW, "application", application, NULL);
+  ota_window_set_manager (self, manager);
+  return self;
+}
+
+/* Dialogs of the old backend would act on it: they go with it. */
+static void
+close_backend_dialogs (OtaWindow *self)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkWindow *window = l->data;
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) &&
+          !OTA_IS_CONNECT_DIALOG (window) && !ADW_IS_ABOUT_WINDOW (window) &&
+          !GTK_IS_SHORTCUTS_WINDOW (window))
+        gtk_window_destroy (window);
+    }
+}
+
+void
+ota_window_set_backend (OtaWindow  *self,
+                        OtaBackend *backend)
+{
+  g_return_if_fail (OTA_IS_WINDOW (self));
+  g_return_if_fail (backend == NULL || OTA_IS_BACKEND (backend));
+
+  if (self->backend == backend)
+    return;
+
+  close_backend_dialogs (self);
+
+  /* Loads in flight are for the old backend; nothing of it stays on screen. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->loading = FALSE;
+  self->reload_pending = FALSE;
+  self->loaded_once = FALSE;
+  g_clear_pointer (&self->pending_key, g_free);
+
+  g_clear_signal_handler (&self->catalogue_changed_id, self->backend);
+  g_set_object (&self->backend, backend);
+  if (backend != NULL)
+    self->catalogue_changed_id = g_signal_connect (backend, "catalogue-changed",
+                                                   G_CALLBACK (on_catalogue_changed), self);
+
+  g_clear_object (&self->shown_firmware);
+  adw_bin_set_child (self->firmware_bin, NULL);
+  self->restoring = TRUE;
+  g_list_store_remove_all (self->products);
+  self->restoring = FALSE;
+  ota_product_page_set_product (self->product_page, NULL);
+  ota_product_page_set_backend (self->product_page, backend);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
+  load_products (self);
+  ota_window_update_content (self);
+}
+
 OtaBackend *
 ota_window_get_backend (OtaWindow *self)
 {
@@ -403,26 +517,13 @@ ota_window_set_preparing (OtaWindow *self,
 /* ---- GObject -------------------------------------------------------------------------- */
 
 static void
-ota_window_constructed (GObject *object)
-{
-  OtaWindow *self = OTA_WINDOW (object);
-
-  G_OBJECT_CLASS (ota_window_parent_class)->constructed (object);
-
-  g_assert (self->backend != NULL);
-  self->catalogue_changed_id = g_signal_connect (self->backend, "catalogue-changed",
-                                                 G_CALLBACK (on_catalogue_changed), self);
-  ota_product_page_set_backend (self->product_page, self->backend);
-  load_products (self);
-}
-
-static void
 ota_window_dispose (GObject *object)
 {
   OtaWindow *self = OTA_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_signal_handler (&self->catalogue_changed_id, self->backend);
+  ota_window_dispose_connection (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_WINDOW);
   g_clear_object (&self->shown_firmware);
   g_clear_object (&self->settings);
@@ -472,7 +573,7 @@ ota_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BACKEND:
-      self->backend = g_value_dup_object (value);
+      ota_window_set_backend (self, g_value_get_object (value));
       break;
 
     default:
@@ -486,7 +587,6 @@ ota_window_class_init (OtaWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = ota_window_constructed;
   object_class->dispose = ota_window_dispose;
   object_class->finalize = ota_window_finalize;
   object_class->get_property = ota_window_get_property;
@@ -494,12 +594,14 @@ ota_window_class_init (OtaWindowClass *klass)
 
   properties[PROP_BACKEND] =
     g_param_spec_object ("backend", NULL, NULL, OTA_TYPE_BACKEND,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (OTA_TYPE_PRODUCT);
   g_type_ensure (OTA_TYPE_PRODUCT_PAGE);
   g_type_ensure (OTA_TYPE_DEMO_BANNER);
+  g_type_ensure (OTA_TYPE_BACKEND_SWITCHER);
+  g_type_ensure (OTA_TYPE_CONNECTION_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/otaconsole/OtaConsole/ui/ota-window.ui");
@@ -518,6 +620,10 @@ ota_window_class_init (OtaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, product_menu_button);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, add_firmware_button);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, backend_switcher);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, connection_banner);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, connection_banner_box);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, demo_banner_box);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, content_stack);

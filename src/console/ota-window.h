@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "ota-backend.h"
+#include "ota-backend-manager.h"
 #include "ota-demo.h"
 
 G_BEGIN_DECLS
@@ -18,8 +19,21 @@ G_DECLARE_FINAL_TYPE (OtaWindow, ota_window, OTA, WINDOW, AdwApplicationWindow)
 /* @application (nullable) */
 OtaWindow  *ota_window_new              (GtkApplication *application,
                                          OtaBackend     *backend);
-/* (transfer none) */
+/* A window that follows @manager's backend (rebuilding its views when it changes) and
+ * offers its servers in the sidebar's title. */
+OtaWindow  *ota_window_new_for_manager  (GtkApplication *application,
+                                         OtaBackendManager *manager);
+/* (transfer none) (nullable: a manager's window before its first backend) */
 OtaBackend *ota_window_get_backend      (OtaWindow      *window);
+/* Shows the views of @backend instead: the product list, pages and dialogs of the old
+ * one are closed, so nothing listens to it any more. */
+void        ota_window_set_backend      (OtaWindow      *window,
+                                         OtaBackend     *backend);
+/* The Connect to Server dialog, @url (nullable) filled in and @message (nullable: why a
+ * token is needed) under the token. */
+void        ota_window_connect_to_server (OtaWindow     *window,
+                                          const char    *url,
+                                          const char    *message);
 /* (transfer none) (nullable): the product shown, if any. */
 OtaProduct *ota_window_get_product      (OtaWindow      *window);
 

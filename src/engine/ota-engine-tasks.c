@@ -84,47 +84,98 @@ read_batch_counts (OtaStore  *store,
   return TRUE;
 }
 
-/* "%text%" for LIKE, with the wildcards of @search taken literally. */
-static char *
-like_pattern (const char *search)
-{
-  GString *pattern = g_string_new ("%");
+/* A search of the device name: the SQL condition on parameter ?3 and the text bound to
+ * it. A search without ASCII letters is a plain substring test (instr(), a quarter
+ * cheaper than LIKE per row: a search of a million-task batch reads every name once to
+ * count the matches); case can only matter with letters, and then LIKE (which ignores
+ * ASCII case) gets "%text%" with the wildcards of @search taken literally. */
+typedef struct {
+  const char *condition;
+  char       *text;
+} Search;
 
-  for (const char *p = search; *p != '\0'; p++)
+static void
+search_clear (Search *search)
+{
+  g_clear_pointer (&search->text, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Search, search_clear)
+
+static void
+search_init (Search     *search,
+             const char *text)
+{
+  GString *pattern;
+  gboolean letters = FALSE;
+
+  for (const char *p = text; *p != '\0' && !letters; p++)
+    letters = g_ascii_isalpha (*p);
+
+  if (!letters)
+    {
+      search->condition = "instr(device_name, ?3) > 0";
+      search->text = g_strdup (text);
+      return;
+    }
+
+  pattern = g_string_new ("%");
+  for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '%' || *p == '_' || *p == '\\')
         g_string_append_c (pattern, '\\');
       g_string_append_c (pattern, *p);
     }
   g_string_append_c (pattern, '%');
-
-  return g_string_free (pattern, FALSE);
+  search->condition = "device_name LIKE ?3 ESCAPE '\\'";
+  search->text = g_string_free (pattern, FALSE);
 }
 
-/* Task counts per status among those whose device name matches @pattern. */
+/* Task counts among those whose device name matches @search: of @status only (the
+ * others stay 0), or per status when @per_status, or else the total alone in
+ * *@total (@counts stay 0). Each reads only the index it needs: one status's range of
+ * (batch, status, name), or (batch, name) without grouping. */
 static gboolean
-count_matches (OtaStore    *store,
-               gint64       batch_id,
-               const char  *pattern,
-               guint64      counts[OTA_N_TASK_STATUSES],
-               GError     **error)
+count_matches (OtaStore      *store,
+               gint64         batch_id,
+               const Search  *search,
+               int            status,
+               gboolean       per_status,
+               guint64        counts[OTA_N_TASK_STATUSES],
+               guint64       *total,
+               GError       **error)
 {
-  g_autoptr(OtaCachedStmt) stmt =
-    ota_store_prepare (store,
-                       "SELECT status, count(*) FROM tasks "
-                       "WHERE batch_id = ? AND device_name LIKE ? ESCAPE '\\' GROUP BY status",
-                       error);
+  g_autofree char *sql = NULL;
+  g_autoptr(OtaCachedStmt) stmt = NULL;
   int rc;
 
+  if (status >= 0)
+    sql = g_strdup_printf ("SELECT ?2, count(*) FROM tasks WHERE batch_id = ?1 AND status = ?2 AND %s",
+                           search->condition);
+  else if (per_status)
+    sql = g_strdup_printf ("SELECT status, count(*) FROM tasks WHERE batch_id = ?1 AND %s GROUP BY status",
+                           search->condition);
+  else
+    sql = g_strdup_printf ("SELECT NULL, count(*) FROM tasks INDEXED BY tasks_by_batch_name "
+                           "WHERE batch_id = ?1 AND %s", search->condition);
+  stmt = ota_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
 
   memset (counts, 0, sizeof (guint64) * OTA_N_TASK_STATUSES);
+  *total = 0;
   sqlite3_bind_int64 (stmt, 1, batch_id);
-  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_STATIC);
+  if (status >= 0)
+    sqlite3_bind_text (stmt, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, search->text, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    counts[ota_task_status_from_nick ((const char *) sqlite3_column_text (stmt, 0))] =
-      (guint64) sqlite3_column_int64 (stmt, 1);
+    {
+      guint64 n = (guint64) sqlite3_column_int64 (stmt, 1);
+
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        counts[ota_task_status_from_nick ((const char *) sqlite3_column_text (stmt, 0))] = n;
+      *total += n;
+    }
 
   return rc == SQLITE_DONE || ota_store_set_error (store, error, "counting tasks");
 }
@@ -154,20 +205,20 @@ order_terms (OtaTaskSort  sort,
  * inner query reads only a covering index (its order is the index order: the key, then
  * the row id, so pages never overlap); the outer one reads the few full rows. */
 static char *
-page_sql (OtaTaskSort  sort,
-          gboolean     descending,
-          gboolean     by_status,
-          gboolean     with_search)
+page_sql (OtaTaskSort   sort,
+          gboolean      descending,
+          gboolean      by_status,
+          const Search *search)
 {
   g_autofree char *inner = order_terms (sort, descending, "");
   g_autofree char *outer = order_terms (sort, descending, "t.");
 
   return g_strdup_printf ("SELECT " TASK_COLUMNS " FROM "
-                          "(SELECT id FROM tasks WHERE batch_id = ?1%s%s ORDER BY %s LIMIT ?4 OFFSET ?5) AS page "
+                          "(SELECT id FROM tasks WHERE batch_id = ?1%s%s%s ORDER BY %s LIMIT ?4 OFFSET ?5) AS page "
                           "JOIN tasks t ON t.id = page.id JOIN batches b ON b.id = t.batch_id "
                           "ORDER BY %s",
                           by_status ? " AND status = ?2" : "",
-                          with_search ? " AND device_name LIKE ?3 ESCAPE '\\'" : "",
+                          search != NULL ? " AND " : "", search != NULL ? search->condition : "",
                           inner, outer);
 }
 
@@ -177,13 +228,13 @@ read_page (OtaStore            *store,
            gint64               batch_id,
            const OtaTaskQuery  *query,
            int                  status,
-           const char          *pattern,
+           const Search        *search,
            guint64              offset,
            guint64              limit,
            GPtrArray           *tasks,
            GError             **error)
 {
-  g_autofree char *sql = page_sql (query->sort, query->descending, status >= 0, pattern != NULL);
+  g_autofree char *sql = page_sql (query->sort, query->descending, status >= 0, search);
   g_autoptr(OtaCachedStmt) stmt = ota_store_prepare (store, sql, error);
   int rc;
 
@@ -193,8 +244,8 @@ read_page (OtaStore            *store,
   sqlite3_bind_int64 (stmt, 1, batch_id);
   if (status >= 0)
     sqlite3_bind_text (stmt, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
-  if (pattern != NULL)
-    sqlite3_bind_text (stmt, 3, pattern, -1, SQLITE_STATIC);
+  if (search != NULL)
+    sqlite3_bind_text (stmt, 3, search->text, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, limit > G_MAXINT64 ? -1 : (sqlite3_int64) limit);
   sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) offset);
 
@@ -226,8 +277,10 @@ ota_engine_query_tasks (OtaEngine           *self,
   OtaStore *store;
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *pattern = NULL;
+  g_auto(Search) search = { NULL, NULL };
+  gboolean searching = query->search != NULL && query->search[0] != '\0';
   guint64 counts[OTA_N_TASK_STATUSES];
+  guint64 search_total = 0;
   int ranges[OTA_N_TASK_STATUSES];
   guint n_ranges = 0;
   guint64 matches = 0, offset, remaining;
@@ -252,10 +305,13 @@ ota_engine_query_tasks (OtaEngine           *self,
   if (!read_batch_counts (store, batch_id, counts, error))
     return NULL;
 
-  if (query->search != NULL && query->search[0] != '\0')
+  /* The status ranges of a status sort need a count each; otherwise one count will do. */
+  if (searching)
     {
-      pattern = like_pattern (query->search);
-      if (!count_matches (store, batch_id, pattern, counts, error))
+      search_init (&search, query->search);
+      if (!count_matches (store, batch_id, &search, query->status,
+                          query->status < 0 && query->sort == OTA_TASK_SORT_STATUS,
+                          counts, &search_total, error))
         return NULL;
     }
 
@@ -268,9 +324,12 @@ ota_engine_query_tasks (OtaEngine           *self,
   else
     ranges[n_ranges++] = -1;
 
-  for (int i = 0; i < OTA_N_TASK_STATUSES; i++)
-    if (query->status < 0 || query->status == i)
-      matches += counts[i];
+  if (searching)
+    matches = search_total;
+  else
+    for (int i = 0; i < OTA_N_TASK_STATUSES; i++)
+      if (query->status < 0 || query->status == i)
+        matches += counts[i];
 
   offset = query->offset;
   remaining = query->limit > 0 ? query->limit : G_MAXUINT64;
@@ -284,7 +343,8 @@ ota_engine_query_tasks (OtaEngine           *self,
           offset -= size;
           continue;
         }
-      if (!read_page (store, batch_id, query, ranges[i], pattern, offset, remaining, tasks, error))
+      if (!read_page (store, batch_id, query, ranges[i], searching ? &search : NULL, offset, remaining,
+                      tasks, error))
         return NULL;
       offset = 0;
       if (remaining != G_MAXUINT64)

@@ -245,6 +245,15 @@ ota_engine_set_actor (OtaEngine  *self,
   self->actor = g_strdup (actor);
 }
 
+/* Per thread, because a server's worker threads act for different operators at once. */
+static GPrivate thread_actor = G_PRIVATE_INIT (g_free);
+
+void
+ota_engine_set_thread_actor (const char *actor)
+{
+  g_private_replace (&thread_actor, g_strdup (actor));
+}
+
 const char *
 ota_engine_get_actor (OtaEngine *self)
 {
@@ -266,6 +275,7 @@ ota_engine_audit (OtaEngine   *self,
 {
   g_autoptr(GVariant) owned = g_variant_ref_sink (params);
   g_autofree char *text = g_variant_print (owned, FALSE);
+  const char *actor;
   g_autoptr(OtaCachedStmt) stmt =
     ota_store_prepare (self->store,
                        "INSERT INTO audit_log (at, actor, action, params) VALUES (?, ?, ?, ?)",
@@ -275,7 +285,8 @@ ota_engine_audit (OtaEngine   *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, ota_engine_now (self));
-  sqlite3_bind_text (stmt, 2, self->actor, -1, SQLITE_STATIC);
+  actor = g_private_get (&thread_actor);
+  sqlite3_bind_text (stmt, 2, actor != NULL ? actor : self->actor, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, action, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
 

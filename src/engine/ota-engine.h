@@ -44,6 +44,9 @@ OtaStore   *ota_engine_get_store    (OtaEngine   *self);
 void        ota_engine_set_actor    (OtaEngine   *self,
                                      const char  *actor);
 const char *ota_engine_get_actor    (OtaEngine   *self);
+/* For a server: names the operator acting through the calling thread (an API token's
+ * name) until set back to NULL; the audit log then names them instead of the actor. */
+void        ota_engine_set_thread_actor (const char *actor);
 
 /* ---- Products (R-P) ---------------------------------------------------- */
 

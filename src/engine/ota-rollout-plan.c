@@ -164,6 +164,24 @@ find_device (OtaEngine    *self,
   return TRUE;
 }
 
+/* Runs @stmt, a bound "SELECT 1 …": *@result says whether it found a row. @what
+ * names the read in a store error. */
+static gboolean
+step_exists (OtaStore       *store,
+             OtaCachedStmt  *stmt,
+             gboolean       *result,
+             const char     *what,
+             GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return ota_store_set_error (store, error, what);
+
+  *result = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 /* R-B2: the device took part in a verification of the firmware. */
 static gboolean
 is_verification_device (OtaEngine  *self,
@@ -178,19 +196,13 @@ is_verification_device (OtaEngine  *self,
                        "SELECT 1 FROM batch_targets bt JOIN batches b ON b.id = bt.batch_id "
                        "WHERE b.firmware_id = ? AND b.kind = 'verification' AND bt.device_id = ?",
                        error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, firmware_id);
   sqlite3_bind_int64 (stmt, 2, device_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return ota_store_set_error (store, error, "reading verification devices");
-
-  *result = rc == SQLITE_ROW;
-  return TRUE;
+  return step_exists (store, stmt, result, "reading verification devices", error);
 }
 
 static gboolean
@@ -205,18 +217,12 @@ has_unfinished_task (OtaEngine  *self,
                        "SELECT 1 FROM tasks WHERE device_id = ? AND status IN "
                        OTA_TASK_UNFINISHED_SQL,
                        error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, device_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return ota_store_set_error (store, error, "reading device tasks");
-
-  *result = rc == SQLITE_ROW;
-  return TRUE;
+  return step_exists (store, stmt, result, "reading device tasks", error);
 }
 
 /* R-B6: the firmware's dynamic batch that is not cancelled, or 0. */

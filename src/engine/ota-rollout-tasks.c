@@ -14,6 +14,25 @@ static const char * const count_columns[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (count_columns) == OTA_N_TASK_STATUSES);
 
+/* What a status change writes, ?2 status, ?3 reason, ?4 time; a terminal task also
+ * leaves every queue: no push, no timeout, no retry. */
+#define STATUS_SET "status = ?2, reason = ?3, updated_at = ?4"
+#define TERMINAL_SET STATUS_SET ", needs_push = 0, queue_at = NULL, timeout_at = NULL"
+
+/* Binds ?1 @id (a task or a batch) and the STATUS_SET parameters. */
+static void
+bind_status_change (OtaCachedStmt *stmt,
+                    gint64         id,
+                    OtaTaskStatus  status,
+                    OtaTaskReason  reason,
+                    gint64         now)
+{
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+}
+
 const char *
 ota_task_status_to_nick (OtaTaskStatus status)
 {
@@ -153,20 +172,15 @@ ota_rollout_set_task_status (OtaEngine      *self,
       return FALSE;
     }
 
-  /* A terminal task leaves every queue: no push, no timeout, no retry. */
   write = ota_store_prepare (store,
                              terminal
-                             ? "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4, "
-                               "needs_push = 0, queue_at = NULL, timeout_at = NULL WHERE id = ?1"
-                             : "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1",
+                             ? "UPDATE tasks SET " TERMINAL_SET " WHERE id = ?1"
+                             : "UPDATE tasks SET " STATUS_SET " WHERE id = ?1",
                              error);
   if (write == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (write, 1, task_id);
-  sqlite3_bind_text (write, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (write, 3, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (write, 4, now);
+  bind_status_change (write, task_id, status, reason, now);
   if (sqlite3_step (write) != SQLITE_DONE)
     return ota_store_set_error (store, error, "changing a task");
 
@@ -305,16 +319,12 @@ ota_rollout_end_unfinished_tasks (OtaEngine      *self,
 
   /* The same row changes as ota_rollout_set_task_status() entering a terminal status. */
   end = ota_store_prepare (store,
-                           "UPDATE tasks SET status = ?2, reason = ?3, updated_at = ?4, "
-                           "needs_push = 0, queue_at = NULL, timeout_at = NULL "
+                           "UPDATE tasks SET " TERMINAL_SET " "
                            "WHERE batch_id = ?1 AND status IN " OTA_TASK_UNFINISHED_SQL,
                            error);
   if (end == NULL)
     return FALSE;
-  sqlite3_bind_int64 (end, 1, batch_id);
-  sqlite3_bind_text (end, 2, ota_task_status_to_nick (status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (end, 3, ota_task_reason_to_nick (reason), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (end, 4, now);
+  bind_status_change (end, batch_id, status, reason, now);
   if (sqlite3_step (end) != SQLITE_DONE)
     return ota_store_set_error (store, error, "ending tasks");
   n = sqlite3_changes64 (ota_store_get_db (store));

@@ -152,6 +152,16 @@ write_config (OtaBrokerSupervisor  *self,
                           "allow_anonymous false\n"
                           /* Retained presence must not outlive the broker (device-protocol.md). */
                           "persistence false\n"
+                          /* Packets waiting for one client. The default of 1,000 is far too
+                           * few for the server's connection: a fleet logging in at once, or
+                           * the server subscribing again, sends it every device's presence
+                           * (QoS 1), and reports arrive faster than a busy server reads for a
+                           * while. Past the limit mosquitto 2.0 silently drops messages
+                           * (devices would stay offline) and closes the connection of a
+                           * client whose publish it refuses, which every downlink envelope
+                           * is. 0 ("no limit") would close it at once: 2.0 compares without
+                           * checking for 0. Devices get a few notices at most. */
+                          "max_queued_messages 1000000\n"
                           /* As root, mosquitto would become user "mosquitto", who cannot read our keys. */
                           "user %s\n"
                           "log_dest file %s\n"

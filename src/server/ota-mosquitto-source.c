@@ -1,5 +1,5 @@
 /* ota-mosquitto-source.c — a libmosquitto client on a GLib main context */
-#include <poll.h>
+#include <errno.h>
 
 #include "ota-mosquitto-source.h"
 
@@ -13,7 +13,36 @@ typedef struct {
   gpointer              user_data;
   gpointer              tag;
   int                   fd;
+  GIOCondition          events;      /* what the poll record asks for now */
 } MosquittoSource;
+
+/* GLib wakes the whole context up whenever a poll record or a ready time changes, even
+ * from within the same iteration: both are changed only when they really differ, or the
+ * main loop wakes itself up at every turn and never sleeps. */
+static void
+watch (MosquittoSource *self,
+       GIOCondition     events)
+{
+  if (self->tag != NULL && events != self->events)
+    {
+      g_source_modify_unix_fd ((GSource *) self, self->tag, events);
+      self->events = events;
+    }
+}
+
+/* Keep-alive pings: a wake-up at least once a second while connected. */
+static void
+arm_keepalive (MosquittoSource *self,
+               gboolean         connected)
+{
+  GSource *source = (GSource *) self;
+  gint64 ready = g_source_get_ready_time (source);
+
+  if (!connected)
+    g_source_set_ready_time (source, -1);
+  else if (ready < 0 || ready <= g_source_get_time (source))
+    g_source_set_ready_time (source, g_get_monotonic_time () + G_USEC_PER_SEC);
+}
 
 static gboolean
 source_prepare (GSource *source,
@@ -29,27 +58,18 @@ source_prepare (GSource *source,
       if (self->tag != NULL)
         g_source_remove_unix_fd (source, self->tag);
       self->tag = fd >= 0 ? g_source_add_unix_fd (source, fd, condition) : NULL;
+      self->events = condition;
       self->fd = fd;
       /* A new connection needs its keep-alive too. */
-      if (fd >= 0 && g_source_get_ready_time (source) < 0)
-        g_source_set_ready_time (source, g_get_monotonic_time () + G_USEC_PER_SEC);
+      if (fd >= 0)
+        arm_keepalive (self, TRUE);
     }
 
   /* Publishing from a callback only queues: write when something waits. */
-  if (self->tag != NULL)
-    g_source_modify_unix_fd (source, self->tag,
-                             condition | (mosquitto_want_write (self->mosq) ? G_IO_OUT : 0));
+  watch (self, condition | (mosquitto_want_write (self->mosq) ? G_IO_OUT : 0));
 
   *timeout = -1;
   return FALSE;
-}
-
-static gboolean
-still_readable (int fd)
-{
-  struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-  return fd >= 0 && poll (&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) != 0;
 }
 
 static gboolean
@@ -63,11 +83,16 @@ source_dispatch (GSource     *source,
 
   if (revents & (G_IO_IN | G_IO_ERR | G_IO_HUP))
     {
-      /* A flood of reports arrives as many packets: take a burst per wake-up. */
+      /* A flood of reports arrives as many packets: take a burst per wake-up, until the
+       * socket has no more. libmosquitto returns success on an empty socket too, with
+       * errno EAGAIN from its read: that ends the burst without a poll() per packet
+       * (a callback that leaves EAGAIN behind only ends it early: the socket stays
+       * readable and the next wake-up goes on). */
       for (int i = 0; i < READ_BURST && rc == MOSQ_ERR_SUCCESS; i++)
         {
+          errno = 0;
           rc = mosquitto_loop_read (self->mosq, 1);
-          if (!still_readable (mosquitto_socket (self->mosq)))
+          if (rc == MOSQ_ERR_SUCCESS && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
         }
     }
@@ -78,9 +103,7 @@ source_dispatch (GSource     *source,
   if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket (self->mosq) >= 0)
     rc = mosquitto_loop_misc (self->mosq);
 
-  /* Keep-alive pings: wake up once a second while connected. */
-  g_source_set_ready_time (source, mosquitto_socket (self->mosq) >= 0
-                                   ? g_get_monotonic_time () + G_USEC_PER_SEC : -1);
+  arm_keepalive (self, mosquitto_socket (self->mosq) >= 0);
 
   if (rc != MOSQ_ERR_SUCCESS && self->lost != NULL)
     self->lost (self->mosq, rc, self->user_data);

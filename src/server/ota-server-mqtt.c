@@ -204,6 +204,20 @@ ota_server_mqtt_stop (OtaServerMqtt *mqtt)
   g_free (mqtt);
 }
 
+OtaMqttBridge *
+ota_server_mqtt_get_bridge (OtaServerMqtt *mqtt)
+{
+  g_return_val_if_fail (mqtt != NULL, NULL);
+  return mqtt->bridge;
+}
+
+OtaBrokerSupervisor *
+ota_server_mqtt_get_supervisor (OtaServerMqtt *mqtt)
+{
+  g_return_val_if_fail (mqtt != NULL, NULL);
+  return mqtt->supervisor;
+}
+
 int
 ota_server_cli_device_secret (const char  *db_path,
                               const char  *master_key_file,

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include "ota-broker-supervisor.h"
+#include "ota-mqtt-bridge.h"
 #include "ota-server.h"
 
 G_BEGIN_DECLS
@@ -33,6 +35,11 @@ OtaServerMqtt *ota_server_mqtt_start (OtaServer                   *server,
                                       GError                     **error);
 /* Stops the bridge and our broker, and frees @mqtt. */
 void           ota_server_mqtt_stop  (OtaServerMqtt               *mqtt);
+
+/* (transfer none): the bridge, for its statistics and "events-applied". */
+OtaMqttBridge       *ota_server_mqtt_get_bridge     (OtaServerMqtt *mqtt);
+/* (transfer none) (nullable): our broker's supervisor; NULL with an external broker. */
+OtaBrokerSupervisor *ota_server_mqtt_get_supervisor (OtaServerMqtt *mqtt);
 
 /* "device-secret PRODUCT DEVICE": prints the device's secret. @argv: the command and
  * its arguments. Returns the exit code (0, 1 failed, 2 usage). */

@@ -82,6 +82,7 @@ struct _OtaRequest
   GStrv               params;      /* the '*' segments of the path, in order */
   GHashTable         *query;       /* (nullable) */
   char               *token;       /* (nullable) the bearer token presented */
+  char               *actor;       /* (nullable) the token's name, once accepted */
   char               *range;       /* (nullable) the Range header */
   GBytes             *body;        /* JSON routes: the whole body */
   gboolean            authorised;  /* the token was checked already (uploads) */

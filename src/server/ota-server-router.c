@@ -90,6 +90,7 @@ ota_request_free (OtaRequest *request)
   g_strfreev (request->params);
   g_clear_pointer (&request->query, g_hash_table_unref);
   g_free (request->token);
+  g_free (request->actor);
   g_free (request->range);
   g_clear_pointer (&request->body, g_bytes_unref);
   g_clear_pointer (&request->json, json_node_unref);
@@ -152,10 +153,15 @@ ota_request_authorise (OtaRequest  *request,
                        GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
 
   if (request->token != NULL &&
-      ota_engine_check_token (request->server->engine, request->token, NULL, &local_error))
-    return TRUE;
+      ota_engine_check_token (request->server->engine, request->token, &name, &local_error))
+    {
+      g_free (request->actor);
+      request->actor = g_steal_pointer (&name);
+      return TRUE;
+    }
 
   if (local_error != NULL && !g_error_matches (local_error, OTA_ERROR, OTA_ERROR_NOT_FOUND))
     {
@@ -190,13 +196,21 @@ route_thread (GTask        *task,
   OtaRequest *request = g_object_get_data (task_data, REQUEST_KEY);
   const OtaRoute *route = request->route;
   g_autoptr(GError) error = NULL;
+  gboolean failed;
 
   if (request->upload_error != NULL)
     error = g_steal_pointer (&request->upload_error);
-  if (error != NULL ||
-      ((route->flags & OTA_ROUTE_PUBLIC) == 0 && !request->authorised &&
-       !ota_request_authorise (request, &error)) ||
-      !route->func (request, &error))
+  failed = error != NULL ||
+           ((route->flags & OTA_ROUTE_PUBLIC) == 0 && !request->authorised &&
+            !ota_request_authorise (request, &error));
+  if (!failed)
+    {
+      /* The audit log names the operator whose token this is. */
+      ota_engine_set_thread_actor (request->actor);
+      failed = !route->func (request, &error);
+      ota_engine_set_thread_actor (NULL);
+    }
+  if (failed)
     {
       g_clear_pointer (&request->bytes, g_bytes_unref);
       ota_request_reply_json (request, ota_server_status_for_error (error),
@@ -255,17 +269,28 @@ route_done (GObject      *source,
   OtaRequest *request = g_object_get_data (G_OBJECT (msg), REQUEST_KEY);
   g_autoptr(OtaServer) self = g_object_ref (request->server);
 
-  if (!request->gone)
-    {
-      write_answer (request);
-      soup_server_message_unpause (msg);
-    }
-
+  /* Published before the answer, which names the last event's seq: a client can hold
+   * the answer back until its event stream got that far, so it sees its own change
+   * announced before the call returns. */
   for (guint i = 0; request->changed_products != NULL && i < request->changed_products->len; i++)
     {
       const char *key = g_ptr_array_index (request->changed_products, i);
       ota_server_publish_catalogue (self, *key != '\0' ? key : NULL);
     }
+
+  if (!request->gone)
+    {
+      write_answer (request);
+      if (request->changed_products != NULL && request->changed_products->len > 0 &&
+          ota_server_get_last_event_seq (self) > 0)
+        {
+          g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, ota_server_get_last_event_seq (self));
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Ota-Event-Seq", seq);
+        }
+      soup_server_message_unpause (msg);
+    }
+
   if (request->route->flags & OTA_ROUTE_WRITE)
     ota_server_scheduler_rearm (self);
 }

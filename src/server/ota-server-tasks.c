@@ -84,12 +84,20 @@ cancel_task (OtaRequest  *request,
              GError     **error)
 {
   g_autoptr(OtaTask) task = NULL;
+  g_autoptr(OtaBatch) batch = NULL;
+  g_autofree char *product_key = NULL;
   gint64 id;
 
   if (!ota_request_get_id (request, 0, "task", &id, error) ||
       (task = ota_engine_cancel_task (ENGINE (request), id, error)) == NULL)
     return FALSE;
 
+  /* The last task of a verification ending decides the firmware's status (R-V4). */
+  batch = ota_engine_get_batch (ENGINE (request), ota_task_get_batch_id (task), NULL);
+  if (batch != NULL)
+    product_key = ota_server_dup_firmware_product (request->server, ota_batch_get_firmware_id (batch));
+  if (product_key != NULL)
+    ota_request_catalogue_changed (request, product_key);
   ota_request_reply_json (request, SOUP_STATUS_OK, ota_json_from_task (task));
   return TRUE;
 }

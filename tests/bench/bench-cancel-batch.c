@@ -19,18 +19,6 @@
 #define TARGET_S 5.0
 #define ROUNDS 3
 
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) source = g_file_new_for_path (from);
-  g_autoptr(GFile) target = g_file_new_for_path (to);
-
-  g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-}
-
 static double
 run_round (const char *template_path,
            const char *db_path,
@@ -38,17 +26,13 @@ run_round (const char *template_path,
            double     *cpu)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OtaManualClock) clock = ota_manual_clock_new (G_GINT64_CONSTANT (1767225600000000));
-  g_autoptr(OtaEngine) engine = NULL;
+  g_autoptr(OtaManualClock) clock = ota_manual_clock_new (BENCH_EPOCH);
+  g_autoptr(OtaEngine) engine = bench_open_copy (template_path, db_path, clock);
   g_autoptr(OtaBatch) batch = NULL;
   g_autoptr(OtaBatch) cancelled = NULL;
   OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
   BenchTimer timer;
   double seconds;
-
-  copy_file (template_path, db_path);
-  engine = ota_engine_new (db_path, OTA_CLOCK (clock), &error);
-  g_assert_no_error (error);
 
   spec.firmware_id = 1;
   spec.push_rate = PUSH_RATE;
@@ -75,27 +59,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ota-bench-cancel-XXXXXX", &error);
-  g_autofree char *template_path = NULL;
-  g_autofree char *db_path = NULL;
   guint n_devices = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : DEFAULT_DEVICES;
+  g_autofree char *dir = bench_make_dir ("ota-bench-cancel-XXXXXX");
+  g_autofree char *template_path = bench_build_template (dir, n_devices);
+  g_autofree char *db_path = g_build_filename (dir, "ota.db", NULL);
   double wall[ROUNDS], cpu[ROUNDS], best = G_MAXDOUBLE, median;
-  BenchTimer timer;
   gboolean ok;
-
-  g_assert_no_error (error);
-  template_path = g_build_filename (dir, "template.db", NULL);
-  db_path = g_build_filename (dir, "ota.db", NULL);
-
-  {
-    g_autoptr(OtaEngine) engine = ota_engine_new (template_path, NULL, &error);
-
-    g_assert_no_error (error);
-    bench_timer_start (&timer);
-    bench_build_fleet (engine, n_devices);
-    g_print ("# built %u devices in %.1f s\n", n_devices, bench_timer_stop (&timer, NULL));
-  }
 
   for (guint i = 0; i < ROUNDS; i++)
     {

@@ -7,109 +7,16 @@
  * Exits non-zero only when the rollout does not end within two simulated days. An
  * optional argument sets the number of devices.
  */
-#include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
-#include <ota.h>
-
+#include "bench-util.h"
 #include "ota-sim-fleet.h"
 
 #define DEFAULT_DEVICES 100000
 #define PRODUCT "benchSim"
-#define EPOCH G_GINT64_CONSTANT (1767225600000000)
 #define FIRMWARE_SIZE (4 * 1024 * 1024)
 #define SLICE (10 * G_TIME_SPAN_MINUTE)
 #define HORIZON (2 * G_TIME_SPAN_DAY)
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-import_devices (OtaEngine *engine,
-                guint      n)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) csv = g_string_new ("product,device,province,city,versions,online\n");
-  g_autoptr(GInputStream) stream = NULL;
-  OtaImportResult result = { 0 };
-
-  g_string_append (csv, PRODUCT ",verifier,,,default=1.0,yes\n");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (csv, PRODUCT ",dev-%07u,,,default=1.0,yes\n", i);
-
-  stream = g_memory_input_stream_new_from_data (csv->str, (gssize) csv->len, NULL);
-  ota_engine_import_devices_csv (engine, stream, &result, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (result.added, ==, n + 1);
-}
-
-static OtaFirmware *
-add_verified_firmware (OtaEngine  *engine,
-                       const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, "fw.bin", NULL);
-  g_autofree char *data = g_malloc0 (FIRMWARE_SIZE);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(OtaBatch) verification = NULL;
-  const char *sources[] = { "1.0", NULL };
-  const char *devices[] = { "verifier", NULL };
-  OtaFirmwareSpec spec = {
-    .product_key = PRODUCT,
-    .name = "fw",
-    .type = OTA_FIRMWARE_TYPE_FULL,
-    .version = "2.0",
-    .source_versions = sources,
-    .sign_algorithm = OTA_SIGN_ALGORITHM_SHA256,
-  };
-  OtaVerifySpec verify = { .source_versions = sources, .devices = devices, .timeout_minutes = 60 };
-  OtaDeviceEvent done = {
-    .kind = OTA_DEVICE_EVENT_VERSION,
-    .product_key = PRODUCT,
-    .device_name = "verifier",
-    .version = "2.0",
-  };
-  OtaFirmware *firmware;
-
-  g_file_set_contents (path, data, FIRMWARE_SIZE, &error);
-  g_assert_no_error (error);
-  firmware = ota_engine_add_firmware (engine, &spec, file, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  verify.firmware_id = ota_firmware_get_id (firmware);
-  verification = ota_engine_start_verification (engine, &verify, &error);
-  g_assert_no_error (error);
-  {
-    OtaDeviceEvent finished = done;
-
-    /* R-S5: progress 100, then the new version. */
-    finished.kind = OTA_DEVICE_EVENT_PROGRESS;
-    finished.version = NULL;
-    finished.step = 100;
-    ota_engine_apply_device_event (engine, &finished, &error);
-    g_assert_no_error (error);
-  }
-  ota_engine_apply_device_event (engine, &done, &error);
-  g_assert_no_error (error);
-
-  return firmware;
-}
 
 static guint64
 unfinished (OtaBatch *batch)
@@ -118,14 +25,6 @@ unfinished (OtaBatch *batch)
          ota_batch_get_count (batch, OTA_TASK_STATUS_PENDING_PUSH) +
          ota_batch_get_count (batch, OTA_TASK_STATUS_PUSHED) +
          ota_batch_get_count (batch, OTA_TASK_STATUS_UPGRADING);
-}
-
-/* User + system seconds of @usage. */
-static double
-cpu_seconds (const struct rusage *usage)
-{
-  return (double) usage->ru_utime.tv_sec + usage->ru_utime.tv_usec / 1e6 +
-         (double) usage->ru_stime.tv_sec + usage->ru_stime.tv_usec / 1e6;
 }
 
 int
@@ -143,34 +42,25 @@ main (int   argc,
   OtaSimConfig config = OTA_SIM_CONFIG_INIT;
   OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
   const char *sources[] = { "1.0", NULL };
+  g_autofree char *firmware_data = g_malloc0 (FIRMWARE_SIZE);
   const OtaSimStats *stats;
-  struct rusage usage;
   guint n_devices = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : DEFAULT_DEVICES;
   gint64 start, wall_start, load_us, sim_us, batch_id;
   double wall, rss_mb, cpu;
   guint64 left;
 
   n_devices = MAX (n_devices, 1);
-  dir = g_dir_make_tmp ("ota-bench-XXXXXX", &error);
-  g_assert_no_error (error);
+  dir = bench_make_dir ("ota-bench-XXXXXX");
   db_path = g_build_filename (dir, "ota.db", NULL);
-  clock = ota_manual_clock_new (EPOCH);
-  engine = ota_engine_new (db_path, OTA_CLOCK (clock), &error);
-  g_assert_no_error (error);
+  clock = ota_manual_clock_new (BENCH_EPOCH);
+  engine = bench_open_engine (db_path, clock);
 
-  {
-    OtaProductSpec product_spec = { .key = PRODUCT, .name = PRODUCT };
-    g_autoptr(OtaProduct) product = ota_engine_add_product (engine, &product_spec, &error);
-
-    g_assert_no_error (error);
-  }
-  import_devices (engine, n_devices);
-  firmware = add_verified_firmware (engine, dir);
+  bench_import_fleet (engine, PRODUCT, n_devices);
+  firmware = bench_add_verified_firmware (engine, PRODUCT, dir, firmware_data, FIRMWARE_SIZE);
 
   /* A benchmark measures wall time: the real monotonic clock, not the engine's; CPU
    * time too, which other processes on a shared machine do not add to. */
-  getrusage (RUSAGE_SELF, &usage);
-  cpu = -cpu_seconds (&usage);
+  cpu = -bench_cpu_seconds ();
   wall_start = g_get_monotonic_time ();
   fleet = ota_sim_fleet_new (engine, clock, &config);
   ota_engine_set_device_link (engine, OTA_DEVICE_LINK (fleet));
@@ -210,9 +100,8 @@ main (int   argc,
   wall = (g_get_monotonic_time () - wall_start) / 1e6;
   sim_us = ota_clock_get_now (OTA_CLOCK (clock)) - start;
   stats = ota_sim_fleet_get_stats (fleet);
-  getrusage (RUSAGE_SELF, &usage);
-  cpu += cpu_seconds (&usage);
-  rss_mb = usage.ru_maxrss / 1024.0;
+  cpu += bench_cpu_seconds ();
+  rss_mb = bench_peak_rss_mb ();
 
   g_print ("sim-rollout: %u devices, every task ended after %.1f simulated minutes "
            "(%" G_GUINT64_FORMAT " succeeded, %" G_GUINT64_FORMAT " failed, %" G_GUINT64_FORMAT
@@ -229,7 +118,7 @@ main (int   argc,
   ota_engine_set_device_link (engine, NULL);
   g_clear_object (&fleet);
   g_clear_object (&engine);
-  remove_dir (dir);
+  bench_remove_dir (dir);
 
   return left == 0 && stats->rejected == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

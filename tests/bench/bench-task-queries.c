@@ -8,48 +8,21 @@
  * the first run is printed too. Sorting by last change or progress, a search and the
  * failure groups are printed without a target. Exits 1 when a target is missed.
  */
-#include <glib/gstdio.h>
 #include <stdlib.h>
 
-#include <ota.h>
+#include "bench-util.h"
 
 #define N_TASKS 1000000
 #define TARGET_MS 50.0
 #define PAGE 50
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 /* One product, N_TASKS devices named out of id order, one running batch with a task per
  * device in a mix of statuses as in the middle of a big rollout. */
 static gint64
 build_batch (OtaEngine *engine)
 {
-  g_autoptr(GError) error = NULL;
-  OtaStore *store = ota_engine_get_store (engine);
-  OtaProductSpec spec = { .key = "bench", .name = "Bench" };
-  g_autoptr(OtaProduct) product = ota_engine_add_product (engine, &spec, &error);
-  g_autoptr(OtaTransaction) tx = NULL;
-  g_autofree char *sql = NULL;
-
-  g_assert_no_error (error);
-  tx = ota_transaction_begin (store, &error);
-  g_assert_no_error (error);
-
   /* i·7919 mod 1000003 (a prime) is a permutation: names are unique and unordered. */
-  sql = g_strdup_printf (
+  g_autofree char *sql = g_strdup_printf (
     "INSERT OR IGNORE INTO modules (product_key, name, created_at) VALUES ('bench', 'default', 0);"
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
     "INSERT INTO devices (id, product_key, name, online, created_at, updated_at) "
@@ -87,11 +60,7 @@ build_batch (OtaEngine *engine)
     "WHERE id = 1;",
     N_TASKS, N_TASKS);
 
-  ota_store_exec (store, sql, &error);
-  g_assert_no_error (error);
-  ota_transaction_commit (tx, &error);
-  g_assert_no_error (error);
-
+  bench_exec_setup (engine, sql);
   return 1;
 }
 
@@ -147,57 +116,41 @@ run_case (OtaEngine  *engine,
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 int
 main (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ota-bench-tasks-XXXXXX", &error);
-  g_autofree char *db_path = NULL;
-  g_autoptr(OtaManualClock) clock = NULL;
-  g_autoptr(OtaEngine) engine = NULL;
+  g_autofree char *dir = bench_make_dir ("ota-bench-tasks-XXXXXX");
+  g_autofree char *db_path = g_build_filename (dir, "ota.db", NULL);
+  g_autoptr(OtaManualClock) clock = ota_manual_clock_new (BENCH_EPOCH);
+  g_autoptr(OtaEngine) engine = bench_open_engine (db_path, clock);
   g_autoptr(GArray) groups = NULL;
   gint64 start;
   gboolean ok = TRUE;
 
-  g_assert_no_error (error);
-  db_path = g_build_filename (dir, "ota.db", NULL);
-  clock = ota_manual_clock_new (G_GINT64_CONSTANT (1767225600000000));
-
-  engine = ota_engine_new (db_path, OTA_CLOCK (clock), &error);
-  g_assert_no_error (error);
   start = g_get_monotonic_time ();
   build_batch (engine);
   g_print ("# built %d devices and tasks in %.1f s\n", N_TASKS, (g_get_monotonic_time () - start) / 1e6);
 
   /* A fresh connection: the first query of each kind meets an empty SQLite cache. */
   g_clear_object (&engine);
-  engine = ota_engine_new (db_path, OTA_CLOCK (clock), &error);
-  g_assert_no_error (error);
+  engine = bench_open_engine (db_path, clock);
 
   g_print ("# %-40s %10s %10s\n", "page of 50", "first ms", "median ms");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       double first = run_case (engine, &cases[i]);
-      double runs[5];
+      double runs[5], median;
       gboolean missed;
 
       for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
         runs[r] = run_case (engine, &cases[i]);
-      qsort (runs, G_N_ELEMENTS (runs), sizeof (double), compare_doubles);
+      median = bench_median (runs, G_N_ELEMENTS (runs));
 
-      missed = cases[i].target && runs[2] >= TARGET_MS;
+      missed = cases[i].target && median >= TARGET_MS;
       ok = ok && !missed;
       g_print ("%s %-40s %10.1f %10.1f%s\n", missed ? "MISSED" : "#",
-               cases[i].what, first, runs[2], cases[i].target ? "" : "   (no target)");
+               cases[i].what, first, median, cases[i].target ? "" : "   (no target)");
     }
 
   start = g_get_monotonic_time ();
@@ -207,7 +160,7 @@ main (void)
   g_print ("# %-40s %10.1f            (no target)\n", "failure groups", (g_get_monotonic_time () - start) / 1000.0);
 
   g_clear_object (&engine);
-  remove_dir (dir);
+  bench_remove_dir (dir);
 
   g_print ("%s: task list pages under %.0f ms\n", ok ? "PASS" : "FAIL", TARGET_MS);
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;

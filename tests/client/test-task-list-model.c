@@ -144,6 +144,36 @@ assert_last_change (Fixture *f,
   g_assert_cmpuint (last->added, ==, added);
 }
 
+/* Replays the changes recorded from @mark on on a list of @old_n old positions: asserts
+ * that they leave @new_n positions and announce every one of them as new (a requery
+ * replaces everything, in a few runs). */
+static void
+assert_replaced (Fixture *f,
+                 guint    mark,
+                 guint    old_n,
+                 guint    new_n)
+{
+  g_autoptr(GArray) fresh = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  gboolean yes = TRUE;
+
+  g_array_set_size (fresh, old_n);
+  g_assert_cmpuint (f->changes->len, >, mark);
+  g_assert_cmpuint (f->changes->len - mark, <=, 8);
+  for (guint i = mark; i < f->changes->len; i++)
+    {
+      Change *change = &g_array_index (f->changes, Change, i);
+
+      g_assert_cmpuint (change->position + change->removed, <=, fresh->len);
+      g_array_remove_range (fresh, change->position, change->removed);
+      for (guint k = 0; k < change->added; k++)
+        g_array_insert_val (fresh, change->position, yes);
+    }
+
+  g_assert_cmpuint (fresh->len, ==, new_n);
+  for (guint i = 0; i < fresh->len; i++)
+    g_assert_true (g_array_index (fresh, gboolean, i));
+}
+
 /* R-D2: the total first, one query; a far row is empty, then loaded by one more query
  * for its page only; the same object for the same position. */
 static void
@@ -236,7 +266,8 @@ test_page_cache_is_bounded (Fixture       *f,
 }
 
 /* However fast rows are asked for, at most OTA_TASK_LIST_MODEL_MAX_IN_FLIGHT queries
- * run at once; the others wait their turn, and every page still arrives. */
+ * run at once; the others wait their turn, and every page still arrives. Adjacent
+ * pages asked for together share a query, up to OTA_TASK_LIST_MODEL_MAX_SPAN pages. */
 static void
 test_queries_in_flight_are_bounded (Fixture       *f,
                                     gconstpointer  data)
@@ -261,11 +292,12 @@ test_queries_in_flight_are_bounded (Fixture       *f,
 
   for (guint i = 0; i < rows->len; i++)
     CLIENT_TEST_WAIT_UNTIL (ota_task_row_get_loaded (g_ptr_array_index (rows, i)));
-  g_assert_cmpuint (ota_task_list_model_get_n_queries (f->model), ==, queries + 10);
+  g_assert_cmpuint (ota_task_list_model_get_n_queries (f->model), ==,
+                    queries + (10 + OTA_TASK_LIST_MODEL_MAX_SPAN - 1) / OTA_TASK_LIST_MODEL_MAX_SPAN);
   g_assert_cmpstr (ota_task_row_get_device_name (g_ptr_array_index (rows, 9)), ==, "dev-02000");
 }
 
-/* R-S2, R-D2: the status filter and the search are requeries: one items-changed each,
+/* R-S2, R-D2: the status filter and the search are requeries that replace every row,
  * and changes made together are one query. */
 static void
 test_filter_and_search (Fixture       *f,
@@ -274,13 +306,16 @@ test_filter_and_search (Fixture       *f,
   g_autoptr(OtaTaskRow) row = NULL;
   guint queries;
 
+  guint mark;
+
   f->model = watch_model (f, f->batch_id);
   wait_loaded (f->model);
 
+  mark = f->changes->len;
   ota_task_list_model_set_status_filter (f->model, OTA_TASK_STATUS_PUSHED);
   wait_loaded (f->model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, PUSH_RATE);
-  assert_last_change (f, 0, N_DEVICES, PUSH_RATE);
+  assert_replaced (f, mark, N_DEVICES, PUSH_RATE);
   row = g_list_model_get_item (G_LIST_MODEL (f->model), 0);
   /* The first PUSH_RATE online devices were pushed at once (R-B12). */
   g_assert_cmpstr (ota_task_row_get_device_name (row), ==, "dev-00100");
@@ -288,6 +323,7 @@ test_filter_and_search (Fixture       *f,
   g_clear_object (&row);
 
   queries = ota_task_list_model_get_n_queries (f->model);
+  mark = f->changes->len;
   g_object_set (f->model,
                 "status-filter", OTA_TASK_STATUS_PENDING_PUSH,
                 "search", "dev-0001",
@@ -295,18 +331,72 @@ test_filter_and_search (Fixture       *f,
   wait_loaded (f->model);
   g_assert_cmpuint (ota_task_list_model_get_n_queries (f->model), ==, queries + 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 10);
-  assert_last_change (f, 0, PUSH_RATE, 10);
+  assert_replaced (f, mark, PUSH_RATE, 10);
   row = g_list_model_get_item (G_LIST_MODEL (f->model), 9);
   g_assert_cmpstr (ota_task_row_get_device_name (row), ==, "dev-00019");
   g_assert_cmpstr (ota_task_row_get_status_label (row), ==, "Pending push (offline)");
   g_clear_object (&row);
 
+  mark = f->changes->len;
   ota_task_list_model_set_search (f->model, "");
   ota_task_list_model_set_status_filter (f->model, -1);
   wait_loaded (f->model);
   g_assert_null (ota_task_list_model_get_search (f->model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, N_DEVICES);
-  assert_last_change (f, 0, 10, N_DEVICES);
+  assert_replaced (f, mark, 10, N_DEVICES);
+}
+
+/* R-D2: rows someone holds (a list view's widgets) stay the same objects across a
+ * requery: those on the new first page are filled at once, the others emptied and
+ * filled when their page arrives, and those past the new end are let go. The change is
+ * announced in runs that keep the held rows apart from the others. */
+static void
+test_requery_refills_held_rows (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(OtaTaskRow) first = NULL;
+  g_autoptr(OtaTaskRow) third = NULL;
+  g_autoptr(OtaTaskRow) far = NULL;
+  g_autoptr(OtaTaskRow) gone = NULL;
+  g_autoptr(OtaTaskRow) again = NULL;
+  gboolean held_run = FALSE;
+  guint mark;
+
+  f->model = watch_model (f, f->batch_id);
+  wait_loaded (f->model);
+  first = wait_row (f->model, 0);
+  third = wait_row (f->model, 3);
+  far = wait_row (f->model, 450);
+  gone = wait_row (f->model, 4000);
+  g_assert_cmpstr (ota_task_row_get_device_name (far), ==, "dev-00450");
+
+  mark = f->changes->len;
+  ota_task_list_model_set_search (f->model, "dev-00");
+  wait_loaded (f->model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 1000);
+  assert_replaced (f, mark, N_DEVICES, 1000);
+  for (guint i = mark; i < f->changes->len; i++)
+    {
+      Change *change = &g_array_index (f->changes, Change, i);
+
+      held_run |= change->position == 3 && change->removed == 1 && change->added == 1;
+    }
+  g_assert_true (held_run);
+
+  /* The same objects, with the new query's rows. */
+  again = g_list_model_get_item (G_LIST_MODEL (f->model), 3);
+  g_assert_true (again == third);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (f->model), 450);
+  g_assert_true (again == far);
+  g_clear_object (&again);
+  g_assert_true (ota_task_row_get_loaded (first));
+  g_assert_cmpstr (ota_task_row_get_device_name (third), ==, "dev-00003");
+  CLIENT_TEST_WAIT_UNTIL (ota_task_row_get_loaded (far));
+  g_assert_cmpstr (ota_task_row_get_device_name (far), ==, "dev-00450");
+
+  /* Past the new end: no longer the model's. */
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (f->model), 4000));
 }
 
 /* The sort is a requery too: descending by device name puts the last device first. */
@@ -479,8 +569,9 @@ main (int   argc,
 
   ADD ("/client/task-list/R-D2/total-first-rows-lazily", test_lazy_rows);
   ADD ("/client/task-list/R-D2/page-cache-is-bounded", test_page_cache_is_bounded);
-  ADD ("/client/task-list/R-D2/queries-in-flight-are-bounded", test_queries_in_flight_are_bounded);
+  ADD ("/client/task-list/R-D2/queries-in-flight-are-bounded-pages-share-them", test_queries_in_flight_are_bounded);
   ADD ("/client/task-list/R-S2/filter-and-search-requery", test_filter_and_search);
+  ADD ("/client/task-list/R-D2/requery-refills-held-rows", test_requery_refills_held_rows);
   ADD ("/client/task-list/R-D2/sort-descending", test_sort_descending);
   ADD ("/client/task-list/R-S4/device-events-update-rows", test_device_events_change_rows);
   ADD ("/client/task-list/R-S2/scheduled-label-shows-start", test_scheduled_label);

@@ -9,47 +9,7 @@
 
 static const char * const source_1_0[] = { "1.0", NULL };
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  OtaFirmware    *firmware;
-  gint64          firmware_id;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  ota_test_fixture_setup (&f->base, data);
-  f->firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                       NULL, "1.0", "2.0");
-  f->firmware_id = ota_firmware_get_id (f->firmware);
-  ota_test_verify_firmware (&f->base, f->firmware, "verifier");
-  f->link = ota_test_attach_link (&f->base);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->firmware);
-  ota_test_fixture_teardown (&f->base, data);
-}
-
-static gint64
-now (Fixture *f)
-{
-  return ota_clock_get_now (OTA_CLOCK (f->base.clock));
-}
-
-static OtaBatchSpec
-batch_spec (Fixture *f)
-{
-  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
-
-  spec.firmware_id = f->firmware_id;
-  return spec;
-}
+typedef OtaTestRollout Fixture;
 
 static gint64
 create_ok (Fixture            *f,
@@ -59,17 +19,6 @@ create_ok (Fixture            *f,
 
   rollout_assert_counters (f->base.engine);
   return id;
-}
-
-static OtaBatch *
-get_batch (Fixture *f,
-           gint64   id)
-{
-  g_autoptr(GError) error = NULL;
-  OtaBatch *batch = ota_engine_get_batch (f->base.engine, id, &error);
-
-  g_assert_no_error (error);
-  return batch;
 }
 
 /* Refused with @code on @field (message mentioning @mentions), nothing changed, nothing
@@ -84,18 +33,16 @@ create_refused (Fixture            *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) forecast_error = NULL;
   g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
   guint notices = ota_test_link_get_n_notices (f->link);
   OtaBatchForecast forecast;
   g_autoptr(OtaBatch) batch = ota_engine_create_batch (f->base.engine, spec, &error);
 
   g_assert_null (batch);
-  rollout_assert_error (error, code, field, mentions);
+  ota_test_assert_error (error, code, field, mentions);
   g_assert_false (ota_engine_forecast_batch (f->base.engine, spec, &forecast, &forecast_error));
-  rollout_assert_error (forecast_error, code, field, mentions);
+  ota_test_assert_error (forecast_error, code, field, mentions);
 
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->base.engine, before);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, notices);
 }
 
@@ -129,7 +76,7 @@ test_batch_needs_verified_firmware (Fixture       *f,
     .devices = devices,
     .timeout_minutes = 10,
   };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) verification = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -151,7 +98,7 @@ static void
 test_batch_all (Fixture       *f,
                 gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaProduct) p2 = ota_test_add_product (f->base.engine, "p2", OTA_PROJECT_TYPE_OWN_BRAND,
                                                    OTA_NETWORK_TYPE_WIFI, FALSE, FALSE);
   g_autoptr(OtaBatch) batch = NULL;
@@ -165,12 +112,12 @@ test_batch_all (Fixture       *f,
 
   ota_manual_clock_advance (f->base.clock, G_TIME_SPAN_SECOND);
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
 
   g_assert_cmpint (ota_batch_get_kind (batch), ==, OTA_BATCH_KIND_BATCH);
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_RUNNING);
-  g_assert_cmpint (ota_batch_get_created_at (batch), ==, now (f));
-  g_assert_cmpint (ota_batch_get_started_at (batch), ==, now (f));
+  g_assert_cmpint (ota_batch_get_created_at (batch), ==, ota_test_now (&f->base));
+  g_assert_cmpint (ota_batch_get_started_at (batch), ==, ota_test_now (&f->base));
   g_assert_cmpuint (ota_batch_get_push_rate (batch), ==, 100);
   g_assert_false (ota_batch_get_sources_named (batch));
   g_assert_cmpstrv (ota_batch_get_source_versions (batch), source_1_0);
@@ -197,8 +144,8 @@ static void
 test_batch_static_without_devices_ends (Fixture       *f,
                                         gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
-  g_autoptr(OtaBatch) batch = get_batch (f, create_ok (f, &spec));
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
+  g_autoptr(OtaBatch) batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
 
   g_assert_cmpuint (ota_batch_get_total (batch), ==, 0);
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_FINISHED);
@@ -209,14 +156,14 @@ static void
 test_batch_rate_limits_first_pushes (Fixture       *f,
                                      gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 15, "1.0");
   spec.push_rate = 10;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
 
   g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_PUSHED), ==, 10);
   g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_PENDING_PUSH), ==, 5);
@@ -229,7 +176,7 @@ static void
 test_batch_push_rate_bounds (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
 
   spec.push_rate = 9;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "push-rate", "10 1000");
@@ -249,7 +196,7 @@ static void
 test_batch_timeout_bounds (Fixture       *f,
                            gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
 
   spec.timeout_minutes = 4;
@@ -260,7 +207,7 @@ test_batch_timeout_bounds (Fixture       *f,
   spec.timeout_minutes = 5;
   create_ok (f, &spec);
   spec.timeout_minutes = 1440;
-  batch = get_batch (f, create_ok (f, &spec));
+  batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
   g_assert_cmpuint (ota_batch_get_timeout_minutes (batch), ==, 1440);
 }
 
@@ -269,7 +216,7 @@ static void
 test_batch_retry_options (Fixture       *f,
                           gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   static const guint limits[] = { 1, 2, 5 };
 
   spec.retry_interval = OTA_RETRY_INTERVAL_10_MINUTES;
@@ -287,7 +234,7 @@ test_batch_retry_options (Fixture       *f,
       g_autoptr(OtaBatch) batch = NULL;
 
       spec.retry_limit = limits[i];
-      batch = get_batch (f, create_ok (f, &spec));
+      batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
       g_assert_cmpuint (ota_batch_get_retry_limit (batch), ==, limits[i]);
       g_assert_cmpint (ota_batch_get_retry_interval (batch), ==, OTA_RETRY_INTERVAL_24_HOURS);
     }
@@ -298,7 +245,7 @@ static void
 test_batch_unknown_strategy_scope (Fixture       *f,
                                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
 
   spec.strategy = 7;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "strategy", NULL);
@@ -313,16 +260,16 @@ static void
 test_batch_schedule_bounds (Fixture       *f,
                             gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 start;
 
-  spec.schedule_start = now (f) + 10 * G_TIME_SPAN_MINUTE - G_TIME_SPAN_SECOND;
+  spec.schedule_start = ota_test_now (&f->base) + 10 * G_TIME_SPAN_MINUTE - G_TIME_SPAN_SECOND;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "schedule-start", "10 7");
-  spec.schedule_start = now (f) + 7 * G_TIME_SPAN_DAY + G_TIME_SPAN_SECOND;
+  spec.schedule_start = ota_test_now (&f->base) + 7 * G_TIME_SPAN_DAY + G_TIME_SPAN_SECOND;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "schedule-start", "10 7");
 
-  start = now (f) + G_TIME_SPAN_DAY;
+  start = ota_test_now (&f->base) + G_TIME_SPAN_DAY;
   spec.schedule_start = start;
   spec.schedule_end = start + G_TIME_SPAN_HOUR - G_TIME_SPAN_SECOND;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "schedule-end", "1 30");
@@ -331,7 +278,7 @@ test_batch_schedule_bounds (Fixture       *f,
 
   /* An end needs a start. */
   spec.schedule_start = 0;
-  spec.schedule_end = now (f) + G_TIME_SPAN_DAY;
+  spec.schedule_end = ota_test_now (&f->base) + G_TIME_SPAN_DAY;
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "schedule-end", NULL);
 
   /* Scheduled is static only. */
@@ -341,14 +288,14 @@ test_batch_schedule_bounds (Fixture       *f,
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "schedule-start", "static");
   spec.strategy = OTA_BATCH_STRATEGY_STATIC;
 
-  spec.schedule_start = now (f) + 10 * G_TIME_SPAN_MINUTE;
+  spec.schedule_start = ota_test_now (&f->base) + 10 * G_TIME_SPAN_MINUTE;
   spec.schedule_end = spec.schedule_start + G_TIME_SPAN_HOUR;
   create_ok (f, &spec);
-  spec.schedule_start = now (f) + 7 * G_TIME_SPAN_DAY;
+  spec.schedule_start = ota_test_now (&f->base) + 7 * G_TIME_SPAN_DAY;
   spec.schedule_end = spec.schedule_start + 30 * G_TIME_SPAN_DAY;
-  batch = get_batch (f, create_ok (f, &spec));
-  g_assert_cmpint (ota_batch_get_schedule_start (batch), ==, now (f) + 7 * G_TIME_SPAN_DAY);
-  g_assert_cmpint (ota_batch_get_schedule_end (batch), ==, now (f) + 37 * G_TIME_SPAN_DAY);
+  batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
+  g_assert_cmpint (ota_batch_get_schedule_start (batch), ==, ota_test_now (&f->base) + 7 * G_TIME_SPAN_DAY);
+  g_assert_cmpint (ota_batch_get_schedule_end (batch), ==, ota_test_now (&f->base) + 37 * G_TIME_SPAN_DAY);
 }
 
 /* R-B11, R-S2: until the start, tasks are pending-push (scheduled) and nothing is sent. */
@@ -356,16 +303,16 @@ static void
 test_batch_scheduled_tasks_wait (Fixture       *f,
                                  gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   g_autoptr(OtaBatch) started = NULL;
   g_autoptr(OtaTask) task = NULL;
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
-  spec.schedule_start = now (f) + G_TIME_SPAN_HOUR;
+  spec.schedule_start = ota_test_now (&f->base) + G_TIME_SPAN_HOUR;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
 
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_SCHEDULED);
   g_assert_cmpint (ota_batch_get_started_at (batch), ==, 0);
@@ -380,7 +327,7 @@ test_batch_scheduled_tasks_wait (Fixture       *f,
 
   ota_test_advance (&f->base, G_TIME_SPAN_SECOND);
   rollout_assert_counters (f->base.engine);
-  started = get_batch (f, id);
+  started = ota_test_get_batch (&f->base, id);
   g_assert_cmpint (ota_batch_get_state (started), ==, OTA_BATCH_STATE_RUNNING);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 3);
 }
@@ -390,14 +337,14 @@ static void
 test_batch_app_confirm (Fixture       *f,
                         gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
   spec.app_confirm = TRUE;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
 
   g_assert_true (ota_batch_get_app_confirm (batch));
   g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_PENDING_CONFIRM), ==, 3);
@@ -416,7 +363,7 @@ test_batch_source_versions (Fixture       *f,
   const char * const target[] = { "2.0", NULL };
   const char * const none[] = { NULL };
   const char * const other[] = { "1.1", NULL };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaFirmware) diff = NULL;
   g_autoptr(OtaBatch) batch = NULL;
   g_autoptr(OtaBatch) diff_batch = NULL;
@@ -434,7 +381,7 @@ test_batch_source_versions (Fixture       *f,
 
   spec.source_versions = named;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
   g_assert_true (ota_batch_get_sources_named (batch));
   g_assert_cmpstrv (ota_batch_get_source_versions (batch), named);
   g_assert_cmpuint (ota_batch_get_total (batch), ==, 3);
@@ -446,11 +393,11 @@ test_batch_source_versions (Fixture       *f,
   create_refused (f, &spec, OTA_ERROR_INVALID_FIELD, "source-versions", "1.1");
   spec.source_versions = other;
   g_clear_object (&batch);
-  batch = get_batch (f, create_ok (f, &spec));
+  batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
   g_assert_true (ota_batch_get_sources_named (batch));
   /* R-R1: a diff firmware's one source is fixed by the package: named either way. */
   spec.source_versions = NULL;
-  diff_batch = get_batch (f, create_ok (f, &spec));
+  diff_batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
   g_assert_true (ota_batch_get_sources_named (diff_batch));
   g_assert_cmpstrv (ota_batch_get_source_versions (diff_batch), other);
 }
@@ -460,7 +407,7 @@ static void
 test_batch_one_dynamic (Fixture       *f,
                         gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) cancelled = NULL;
   g_autoptr(GError) error = NULL;
   gint64 first;
@@ -491,7 +438,7 @@ test_batch_targeted (Fixture       *f,
   const char * const none[] = { NULL };
   g_autoptr(OtaProduct) p2 = ota_test_add_product (f->base.engine, "p2", OTA_PROJECT_TYPE_OWN_BRAND,
                                                    OTA_NETWORK_TYPE_WIFI, FALSE, FALSE);
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 id;
 
@@ -513,7 +460,7 @@ test_batch_targeted (Fixture       *f,
   /* A listed device on another version simply does not match. */
   spec.devices = chosen;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
   g_assert_cmpint (ota_batch_get_scope (batch), ==, OTA_BATCH_SCOPE_TARGETED);
   g_assert_cmpuint (ota_batch_get_total (batch), ==, 2);
   rollout_assert_task (f->base.engine, id, "d-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
@@ -538,7 +485,7 @@ test_batch_excludes_verification_devices (Fixture       *f,
     .timeout_minutes = 10,
   };
   const OtaRegion zhejiang[] = { { "Zhejiang", NULL } };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) verification = NULL;
   g_autoptr(GError) error = NULL;
   gint64 all, region, gray;
@@ -585,7 +532,7 @@ test_batch_region (Fixture       *f,
   const OtaRegion regions[] = { { "Zhejiang", NULL }, { "Jiangsu", "Suzhou" } };
   const OtaRegion no_province[] = { { "", "Suzhou" } };
   const OtaRegion twice[] = { { "Jiangsu", "Suzhou" }, { "Jiangsu", "Suzhou" } };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 id;
 
@@ -607,7 +554,7 @@ test_batch_region (Fixture       *f,
   spec.regions = regions;
   spec.n_regions = G_N_ELEMENTS (regions);
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
   g_assert_cmpuint (ota_batch_get_total (batch), ==, 3);
   rollout_assert_task (f->base.engine, id, "zj-hz", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   rollout_assert_task (f->base.engine, id, "zj-nb", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
@@ -643,7 +590,7 @@ static void
 test_batch_gray_one_percent_of_50 (Fixture       *f,
                                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) batch = NULL;
   gint64 id;
 
@@ -651,7 +598,7 @@ test_batch_gray_one_percent_of_50 (Fixture       *f,
   spec.scope = OTA_BATCH_SCOPE_GRAY;
   spec.gray_percent = 1;
   id = create_ok (f, &spec);
-  batch = get_batch (f, id);
+  batch = ota_test_get_batch (&f->base, id);
   g_assert_cmpuint (ota_batch_get_gray_percent (batch), ==, 1);
   assert_gray_pick (f, id, 1);
 }
@@ -661,7 +608,7 @@ static void
 test_batch_gray_ten_percent_of_55 (Fixture       *f,
                                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
 
   rollout_add_devices (f->base.engine, "g", 55, "1.0");
   spec.scope = OTA_BATCH_SCOPE_GRAY;
@@ -674,7 +621,7 @@ static void
 test_batch_gray_options (Fixture       *f,
                          gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
 
   rollout_add_devices (f->base.engine, "g", 3, "1.0");
   spec.scope = OTA_BATCH_SCOPE_GRAY;
@@ -699,7 +646,7 @@ test_batch_overwrite_no (Fixture       *f,
 {
   g_autoptr(OtaFirmware) other = add_verified_firmware (f, "fw-b", OTA_FIRMWARE_TYPE_FULL,
                                                         "1.0", "3.0", "verifier-b");
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) second_batch = NULL;
   gint64 first, second;
 
@@ -718,7 +665,7 @@ test_batch_overwrite_no (Fixture       *f,
     }
 
   /* Every task of the static batch ended at once: it is finished. */
-  second_batch = get_batch (f, second);
+  second_batch = ota_test_get_batch (&f->base, second);
   g_assert_cmpint (ota_batch_get_state (second_batch), ==, OTA_BATCH_STATE_FINISHED);
   g_assert_cmpuint (ota_batch_get_count (second_batch, OTA_TASK_STATUS_FAILED), ==, 3);
 }
@@ -731,7 +678,7 @@ test_batch_overwrite_yes (Fixture       *f,
 {
   g_autoptr(OtaFirmware) other = add_verified_firmware (f, "fw-b", OTA_FIRMWARE_TYPE_FULL,
                                                         "1.0", "3.0", "verifier-b");
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) first_batch = NULL;
   gint64 first, second;
 
@@ -753,7 +700,7 @@ test_batch_overwrite_yes (Fixture       *f,
   g_assert_cmpuint (ota_test_link_count_for (f->link, "d-01"), ==, 2);
   g_assert_cmpuint (ota_test_link_count_for (f->link, "d-00"), ==, 1);
 
-  first_batch = get_batch (f, first);
+  first_batch = ota_test_get_batch (&f->base, first);
   g_assert_cmpuint (ota_batch_get_count (first_batch, OTA_TASK_STATUS_CANCELLED), ==, 2);
   g_assert_cmpuint (ota_batch_get_count (first_batch, OTA_TASK_STATUS_UPGRADING), ==, 1);
   g_assert_cmpint (ota_batch_get_state (first_batch), ==, OTA_BATCH_STATE_RUNNING);
@@ -767,7 +714,7 @@ test_batch_overwrite_pending (Fixture       *f,
 {
   g_autoptr(OtaFirmware) other = add_verified_firmware (f, "fw-b", OTA_FIRMWARE_TYPE_FULL,
                                                         "1.0", "3.0", "verifier-b");
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   gint64 confirm, dynamic, overwriting;
 
   rollout_add_devices (f->base.engine, "d", 1, "1.0");
@@ -804,7 +751,7 @@ test_batch_dynamic_keeps_matching (Fixture       *f,
     "p1,csv-1,,,default=1.0,yes\n"
     "p1,csv-2,,,default=0.9,yes\n"
     "p1,late-2,,,default=1.0,no\n";
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (csv, -1, NULL);
   g_autoptr(OtaBatch) cancelled = NULL;
   g_autoptr(GError) error = NULL;
@@ -854,7 +801,7 @@ static void
 test_batch_only_new_reports (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 2, "1.0");
@@ -886,7 +833,7 @@ static void
 test_batch_only_new_reports_same_version (Fixture       *f,
                                           gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
@@ -921,8 +868,7 @@ test_batch_constraint_violation_not_hidden (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(OtaBatch) batch = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   sqlite3 *db = ota_store_get_db (ota_engine_get_store (f->base.engine));
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
@@ -936,8 +882,7 @@ test_batch_constraint_violation_not_hidden (Fixture       *f,
   batch = ota_engine_create_batch (f->base.engine, &spec, &error);
   g_assert_null (batch);
   g_assert_error (error, OTA_ERROR, OTA_ERROR_STORE);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->base.engine, before);
   g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER break_d01;", NULL, NULL, NULL), ==, SQLITE_OK);
 }
 
@@ -946,13 +891,12 @@ static void
 test_batch_cancel (Fixture       *f,
                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) cancelled = NULL;
   g_autoptr(OtaBatch) again = NULL;
   g_autoptr(OtaBatch) missing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 3, "1.0");
@@ -965,7 +909,7 @@ test_batch_cancel (Fixture       *f,
   g_assert_no_error (error);
   rollout_assert_counters (f->base.engine);
   g_assert_cmpint (ota_batch_get_state (cancelled), ==, OTA_BATCH_STATE_CANCELLED);
-  g_assert_cmpint (ota_batch_get_ended_at (cancelled), ==, now (f));
+  g_assert_cmpint (ota_batch_get_ended_at (cancelled), ==, ota_test_now (&f->base));
   g_assert_cmpuint (ota_batch_get_count (cancelled, OTA_TASK_STATUS_CANCELLED), ==, 2);
   rollout_assert_task (f->base.engine, id, "d-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
   rollout_assert_task (f->base.engine, id, "d-01", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_CANCELLED);
@@ -974,13 +918,12 @@ test_batch_cancel (Fixture       *f,
   before = ota_test_dump_store (f->base.engine);
   again = ota_engine_cancel_batch (f->base.engine, id, &error);
   g_assert_null (again);
-  rollout_assert_error (error, OTA_ERROR_CONFLICT, "batch", NULL);
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "batch", NULL);
   g_clear_error (&error);
   missing = ota_engine_cancel_batch (f->base.engine, 777, &error);
   g_assert_null (missing);
-  rollout_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
+  ota_test_assert_unchanged (f->base.engine, before);
 }
 
 /* R-B17: a scheduled batch can be cancelled before it starts; nothing is ever sent. */
@@ -988,13 +931,13 @@ static void
 test_batch_cancel_scheduled (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(OtaBatch) cancelled = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id;
 
   rollout_add_devices (f->base.engine, "d", 2, "1.0");
-  spec.schedule_start = now (f) + G_TIME_SPAN_HOUR;
+  spec.schedule_start = ota_test_now (&f->base) + G_TIME_SPAN_HOUR;
   id = create_ok (f, &spec);
   cancelled = ota_engine_cancel_batch (f->base.engine, id, &error);
   g_assert_no_error (error);
@@ -1013,11 +956,10 @@ test_batch_forecast (Fixture       *f,
   g_autoptr(OtaFirmware) other = add_verified_firmware (f, "fw-b", OTA_FIRMWARE_TYPE_FULL,
                                                         "1.0", "3.0", "verifier-b");
   const char * const busy[] = { "d-00", "d-01", NULL };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   OtaBatchForecast forecast;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   g_autoptr(OtaBatch) batch = NULL;
 
   rollout_add_devices (f->base.engine, "d", 25, "1.0");
@@ -1028,13 +970,12 @@ test_batch_forecast (Fixture       *f,
   create_ok (f, &spec);
   ota_test_send_progress (&f->base, "d-01", 5, NULL);
 
-  spec = batch_spec (f);
+  spec = ota_test_rollout_batch_spec (f, NULL);
   spec.push_rate = 10;
   before = ota_test_dump_store (f->base.engine);
   g_assert_true (ota_engine_forecast_batch (f->base.engine, &spec, &forecast, &error));
   g_assert_no_error (error);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->base.engine, before);
 
   g_assert_cmpuint (forecast.matched, ==, 26);
   g_assert_cmpuint (forecast.offline, ==, 1);
@@ -1049,7 +990,7 @@ test_batch_forecast (Fixture       *f,
   g_assert_cmpuint (forecast.overwrites, ==, 1);
   g_assert_cmpint (forecast.push_duration_us, ==, 3 * G_TIME_SPAN_MINUTE);
 
-  batch = get_batch (f, create_ok (f, &spec));
+  batch = ota_test_get_batch (&f->base, create_ok (f, &spec));
   g_assert_cmpuint (ota_batch_get_total (batch), ==, forecast.matched);
   g_assert_cmpuint (ota_batch_get_count (batch, OTA_TASK_STATUS_FAILED), ==, forecast.conflicts);
 }
@@ -1059,7 +1000,7 @@ static void
 test_batch_list (Fixture       *f,
                  gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
   g_autoptr(GPtrArray) batches = NULL;
   g_autoptr(GPtrArray) none = NULL;
   g_autoptr(OtaBatch) missing = NULL;
@@ -1081,11 +1022,11 @@ test_batch_list (Fixture       *f,
 
   none = ota_engine_list_batches (f->base.engine, 999, &error);
   g_assert_null (none);
-  rollout_assert_error (error, OTA_ERROR_NOT_FOUND, "firmware", NULL);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "firmware", NULL);
   g_clear_error (&error);
   missing = ota_engine_get_batch (f->base.engine, 999, &error);
   g_assert_null (missing);
-  rollout_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
 }
 
 int
@@ -1095,7 +1036,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, ota_test_rollout_setup, func, ota_test_rollout_teardown)
 
   ADD ("/batch/R-B1/needs-verified-firmware", test_batch_needs_verified_firmware);
   ADD ("/batch/R-B2/verification-devices-excluded", test_batch_excludes_verification_devices);

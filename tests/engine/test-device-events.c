@@ -12,83 +12,19 @@
 
 static const char * const one_source[] = { "1.0", NULL };
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  OtaFirmware    *firmware;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  ota_test_fixture_setup (&f->base, data);
-  f->firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                       NULL, "1.0", "2.0");
-  ota_test_verify_firmware (&f->base, f->firmware, "verifier");
-  f->link = ota_test_attach_link (&f->base);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->firmware);
-  g_clear_object (&f->link);
-  ota_test_fixture_teardown (&f->base, data);
-}
-
-static void
-add_devices (Fixture  *f,
-             guint     n,
-             gboolean  online)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("dev-%02u", i);
-      g_autoptr(OtaDevice) device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, name, "1.0");
-
-      if (!online)
-        ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, name);
-    }
-}
-
-static OtaBatchSpec
-batch_spec (Fixture *f)
-{
-  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
-
-  spec.firmware_id = ota_firmware_get_id (f->firmware);
-  spec.source_versions = one_source;
-  return spec;
-}
+typedef OtaTestRollout Fixture;
 
 /* One online device dev-00 in a batch that pushed its notice; returns the batch id. */
 static gint64
 pushed_batch (Fixture *f)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   g_assert_cmpuint (ota_test_link_count_for (f->link, "dev-00"), ==, 1);
   return batch_id;
-}
-
-static void
-assert_task (Fixture        *f,
-             gint64          batch_id,
-             const char     *device,
-             OtaTaskStatus   status,
-             OtaTaskReason   reason)
-{
-  g_autoptr(OtaTask) task = ota_test_get_task (&f->base, batch_id, device);
-
-  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_STATUS, ota_task_get_status (task)), ==,
-                   ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status));
-  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_REASON, ota_task_get_reason (task)), ==,
-                   ota_enum_to_nick (OTA_TYPE_TASK_REASON, reason));
 }
 
 static void
@@ -99,13 +35,10 @@ assert_refused (Fixture              *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
 
   g_assert_false (ota_engine_apply_device_event (f->base.engine, event, &error));
-  g_assert_error (error, OTA_ERROR, (int) code);
-  g_assert_cmpstr (ota_error_get_field (error), ==, field);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, code, field, NULL);
+  ota_test_assert_unchanged (f->base.engine, before);
 }
 
 /* ---- Validation ----------------------------------------------------------- */
@@ -138,7 +71,7 @@ test_step_ranges (Fixture       *f,
   assert_refused (f, &event, OTA_ERROR_INVALID_FIELD, "step");
   event.step = -5;
   assert_refused (f, &event, OTA_ERROR_INVALID_FIELD, "step");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 
   event.step = 100;
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &event, &error));
@@ -146,7 +79,7 @@ test_step_ranges (Fixture       *f,
   event.step = -4;
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &event, &error));
   g_assert_no_error (error);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_FLASH_FAILED);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_FLASH_FAILED);
 }
 
 /* R-E3, R-S6: a device error with a description over 200 characters still fails the
@@ -228,16 +161,6 @@ test_group_skips_invalid (Fixture       *f,
   g_assert_cmpuint (ota_task_get_progress (task), ==, 100);
 }
 
-static void
-exec_sql (Fixture    *f,
-          const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (ota_store_exec (ota_engine_get_store (f->base.engine), sql, &error));
-  g_assert_no_error (error);
-}
-
 /* R-E1..R-E3: an event that cannot be applied (here a constraint refuses its change) is
  * undone alone and counted; the events before and after it in the group stand. */
 static void
@@ -245,7 +168,7 @@ test_group_undoes_failing_event_alone (Fixture       *f,
                                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   const OtaDeviceEvent events[] = {
     { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00", .step = 10 },
     { .kind = OTA_DEVICE_EVENT_PROGRESS, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-01", .step = 20 },
@@ -254,20 +177,20 @@ test_group_undoes_failing_event_alone (Fixture       *f,
   guint rejected = 99;
   gint64 batch_id;
 
-  add_devices (f, 3, TRUE);
+  ota_test_add_devices (&f->base, "dev", 3, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
-  exec_sql (f, "CREATE TRIGGER refuse_dev01 BEFORE UPDATE ON tasks WHEN NEW.device_name = 'dev-01' "
+  ota_test_exec_sql (f->base.engine, "CREATE TRIGGER refuse_dev01 BEFORE UPDATE ON tasks WHEN NEW.device_name = 'dev-01' "
                "BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
 
   g_assert_true (ota_engine_apply_device_events (f->base.engine, events, G_N_ELEMENTS (events),
                                                  &rejected, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rejected, ==, 1);
-  exec_sql (f, "DROP TRIGGER refuse_dev01;");
+  ota_test_exec_sql (f->base.engine, "DROP TRIGGER refuse_dev01;");
 
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "dev-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "dev-02", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-02", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
   rollout_assert_counters (f->base.engine);
 }
 
@@ -279,7 +202,6 @@ test_group_store_failure_applies_nothing (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   const OtaDeviceEvent events[] = {
     { .kind = OTA_DEVICE_EVENT_OFFLINE, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00" },
     { .kind = OTA_DEVICE_EVENT_VERSION, .product_key = OTA_TEST_PRODUCT, .device_name = "dev-00", .version = "1.5" },
@@ -289,7 +211,7 @@ test_group_store_failure_applies_nothing (Fixture       *f,
 
   pushed_batch (f);
   /* Every statement that changes a task fails to compile: no constraint, a broken store. */
-  exec_sql (f, "CREATE TRIGGER broken AFTER UPDATE ON tasks BEGIN SELECT no_such_function (); END;");
+  ota_test_exec_sql (f->base.engine, "CREATE TRIGGER broken AFTER UPDATE ON tasks BEGIN SELECT no_such_function (); END;");
   before = ota_test_dump_store (f->base.engine);
 
   g_assert_false (ota_engine_apply_device_events (f->base.engine, events, G_N_ELEMENTS (events),
@@ -297,9 +219,8 @@ test_group_store_failure_applies_nothing (Fixture       *f,
   g_assert_error (error, OTA_ERROR, OTA_ERROR_STORE);
   g_assert_cmpuint (rejected, ==, 0);
 
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
-  exec_sql (f, "DROP TRIGGER broken;");
+  ota_test_assert_unchanged (f->base.engine, before);
+  ota_test_exec_sql (f->base.engine, "DROP TRIGGER broken;");
 }
 
 /* ---- R-E1 presence, R-S2 pending-push ---------------------------------------- */
@@ -312,7 +233,7 @@ test_online_offline_flag (Fixture       *f,
   g_autoptr(OtaDevice) before = NULL;
   g_autoptr(OtaDevice) after = NULL;
 
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, "dev-00");
   before = ota_engine_get_device (f->base.engine, OTA_TEST_PRODUCT, "dev-00", NULL);
   g_assert_false (ota_device_get_online (before));
@@ -328,19 +249,19 @@ static void
 test_offline_device_pushed_when_online (Fixture       *f,
                                         gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
   const OtaUpgradeNotice *notice;
 
-  add_devices (f, 1, FALSE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
 
   ota_test_advance (&f->base, 3 * G_TIME_SPAN_HOUR);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-00");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
   notice = ota_test_link_get_notice (f->link, 0);
   g_assert_cmpint (notice->sent_at, ==, OTA_TEST_EPOCH + 3 * G_TIME_SPAN_HOUR);
@@ -351,29 +272,29 @@ static void
 test_offline_while_rate_limited (Fixture       *f,
                                  gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.push_rate = 10;
-  add_devices (f, 12, TRUE);
+  ota_test_add_devices (&f->base, "dev", 12, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   /* Pushed in device order: the last two wait for the window. */
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 10);
-  assert_task (f, batch_id, "dev-10", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
-  assert_task (f, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "dev-10", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, "dev-11");
-  assert_task (f, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
 
   /* The window opens at +60 s: only dev-10 goes. */
   ota_test_advance (&f->base, 60 * G_TIME_SPAN_SECOND);
-  assert_task (f, batch_id, "dev-10", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-10", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-11", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
   g_assert_cmpuint (ota_test_link_count_for (f->link, "dev-11"), ==, 0);
 
   ota_test_advance (&f->base, 30 * G_TIME_SPAN_SECOND);
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-11");
-  assert_task (f, batch_id, "dev-11", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-11", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_count_for (f->link, "dev-11"), ==, 1);
 }
 
@@ -385,19 +306,19 @@ static void
 test_confirm_pushes (Fixture       *f,
                      gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
   g_autoptr(OtaTask) task = NULL;
 
   spec.app_confirm = TRUE;
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
 
   /* Progress before the notice is about something else. */
   ota_test_send_progress (&f->base, "dev-00", 50, NULL);
   ota_test_advance (&f->base, G_TIME_SPAN_DAY);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_CONFIRM, "dev-00");
@@ -412,20 +333,20 @@ static void
 test_decline_cancels (Fixture       *f,
                       gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.app_confirm = TRUE;
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_DECLINE, "dev-00");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_DECLINED);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_DECLINED);
 
   /* A late confirm cannot revive it. */
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_CONFIRM, "dev-00");
   ota_test_advance (&f->base, G_TIME_SPAN_HOUR);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_DECLINED);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_DECLINED);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
 }
 
@@ -438,7 +359,7 @@ test_answers_ignored_after_push (Fixture       *f,
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_DECLINE, "dev-00");
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_CONFIRM, "dev-00");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_count_for (f->link, "dev-00"), ==, 1);
 }
 
@@ -567,7 +488,7 @@ test_progress_makes_upgrading (Fixture       *f,
   g_autoptr(OtaTask) task = NULL;
 
   ota_test_send_progress (&f->base, "dev-00", 0, NULL);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
 
   ota_test_send_progress (&f->base, "dev-00", 35, NULL);
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
@@ -599,14 +520,14 @@ static void
 test_progress_on_pending_push_ignored (Fixture       *f,
                                        gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
-  add_devices (f, 1, FALSE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_send_progress (&f->base, "dev-00", 20, NULL);
   ota_test_send_progress (&f->base, "dev-00", -1, "whatever");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
 }
 
 /* R-E3: only the task of the module the event names is touched. */
@@ -628,20 +549,20 @@ test_only_named_module (Fixture       *f,
   wifi = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw-wifi", OTA_FIRMWARE_TYPE_FULL,
                                 "wifi", "w1", "w2");
   ota_test_verify_firmware (&f->base, wifi, "wifi-verifier");
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &report, &error));
   g_assert_no_error (error);
 
   spec.firmware_id = ota_firmware_get_id (wifi);
   spec.source_versions = wifi_sources;
   batch_id = ota_test_create_batch (&f->base, &spec);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 
   /* Module default: not this task. */
   ota_test_send_progress (&f->base, "dev-00", 30, NULL);
   ota_test_send_progress (&f->base, "dev-00", -1, "default module broke");
   ota_test_send_version (&f->base, "dev-00", "w2");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &progress, &error));
   g_assert_no_error (error);
@@ -655,7 +576,7 @@ test_only_named_module (Fixture       *f,
   report.version = "w2";
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &report, &error));
   g_assert_no_error (error);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
 }
 
 /* ---- R-E2 versions, R-S5 success, R-S6 failures ----------------------------------- */
@@ -670,7 +591,7 @@ test_version_report_stored (Fixture       *f,
                             .device_name = "dev-00", .module = "ble", .version = "b7" };
   g_autoptr(GError) error = NULL;
 
-  add_devices (f, 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   ota_test_send_version (&f->base, "dev-00", "1.5");
   g_assert_true (ota_engine_apply_device_event (f->base.engine, &report, &error));
   g_assert_no_error (error);
@@ -707,7 +628,7 @@ test_progress_100_then_version_succeeds (Fixture       *f,
   g_autoptr(OtaBatch) batch = NULL;
 
   ota_test_send_progress (&f->base, "dev-00", 100, NULL);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
   ota_test_send_version (&f->base, "dev-00", "2.0");
 
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
@@ -756,7 +677,7 @@ test_version_alone_times_out (Fixture       *f,
 
   ota_test_send_progress (&f->base, "dev-00", 60, NULL);
   ota_test_send_version (&f->base, "dev-00", "2.0");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
 
   /* The batch's timeout: 60 minutes (OTA_BATCH_SPEC_INIT) from the first progress. */
   ota_test_advance (&f->base, 60 * G_TIME_SPAN_MINUTE);
@@ -772,18 +693,18 @@ static void
 test_version_before_notice (Fixture       *f,
                             gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
-  add_devices (f, 1, FALSE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_send_version (&f->base, "dev-00", "2.0");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-00");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   ota_test_send_progress (&f->base, "dev-00", 100, NULL);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
 }
 
 /* R-S6: while upgrading, a version that is neither a source nor the target fails the
@@ -804,7 +725,7 @@ test_unexpected_version_fails (Fixture       *f,
 
   ota_test_send_progress (&f->base, "dev-00", 50, NULL);
   ota_test_send_version (&f->base, "dev-00", "1.0");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
 
   ota_test_send_version (&f->base, "dev-00", "3.1");
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
@@ -839,10 +760,10 @@ test_each_error_step (Fixture       *f,
     OTA_TASK_REASON_UPGRADE_FAILED, OTA_TASK_REASON_DOWNLOAD_FAILED,
     OTA_TASK_REASON_VERIFY_FAILED, OTA_TASK_REASON_FLASH_FAILED,
   };
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
-  add_devices (f, 4, TRUE);
+  ota_test_add_devices (&f->base, "dev", 4, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   for (int i = 0; i < 4; i++)
@@ -863,7 +784,7 @@ static void
 test_terminal_never_changes (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
   g_autoptr(OtaTask) succeeded = NULL;
   g_autoptr(OtaTask) failed = NULL;
@@ -871,7 +792,7 @@ test_terminal_never_changes (Fixture       *f,
   g_autoptr(OtaTask) failed_after = NULL;
   const char *devices[] = { "dev-00", "dev-01" };
 
-  add_devices (f, 2, TRUE);
+  ota_test_add_devices (&f->base, "dev", 2, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_send_progress (&f->base, "dev-00", 100, NULL);
   ota_test_send_version (&f->base, "dev-00", "2.0");
@@ -912,7 +833,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, ota_test_rollout_setup, func, ota_test_rollout_teardown)
 
   ADD ("/events/R-E1/unknown-device-refused", test_unknown_device_refused);
   ADD ("/events/R-E3/step-ranges", test_step_ranges);

@@ -125,14 +125,11 @@ test_device_name_unique_in_product (OtaTestFixture *f,
   g_autoptr(OtaDevice) again = NULL;
   g_autoptr(OtaDevice) other = NULL;
   g_autofree char *before = ota_test_dump_store (f->engine);
-  g_autofree char *after = NULL;
 
   again = add_device_full (f->engine, "p1", "dev-0001", NULL, NULL, FALSE, "default=2.0", &error);
   g_assert_null (again);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "device");
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "device", NULL);
+  ota_test_assert_unchanged (f->engine, before);
   g_clear_error (&error);
 
   other = add_device_full (f->engine, "p2", "dev-0001", NULL, NULL, FALSE, NULL, &error);
@@ -154,7 +151,6 @@ test_device_region (OtaTestFixture *f,
   g_autoptr(OtaDevice) province_only = NULL;
   g_autoptr(OtaDevice) city_only = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (ota_device_get_province (unknown), ==, "");
@@ -170,10 +166,8 @@ test_device_region (OtaTestFixture *f,
   before = ota_test_dump_store (f->engine);
   city_only = add_device_full (f->engine, "lamp", "lamp-0003", NULL, "深圳", TRUE, NULL, &error);
   g_assert_null (city_only);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "city");
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "city", NULL);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 /* R-DV1: a refused device changes nothing, and the error names the field. */
@@ -185,7 +179,6 @@ test_device_bad_input_changes_nothing (OtaTestFixture *f,
                                                         OTA_NETWORK_TYPE_WIFI, FALSE, FALSE);
   g_autoptr(OtaDevice) existing = ota_test_add_device (f->engine, "lamp", "lamp-0001", "1.0");
   g_autofree char *before = ota_test_dump_store (f->engine);
-  g_autofree char *after = NULL;
   struct {
     const char *product, *name, *versions;
     int code;   /* OtaErrorCode */
@@ -207,12 +200,10 @@ test_device_bad_input_changes_nothing (OtaTestFixture *f,
                                                      NULL, NULL, TRUE, cases[i].versions, &error);
 
       g_assert_null (device);
-      g_assert_error (error, OTA_ERROR, cases[i].code);
-      g_assert_cmpstr (ota_error_get_field (error), ==, cases[i].field);
+      ota_test_assert_error (error, cases[i].code, cases[i].field, NULL);
     }
 
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 /* R-DV2: a device that never reported a module is not matched by a query on it; once it
@@ -445,15 +436,13 @@ test_query_needs_existing_product (OtaTestFixture *f,
 
   devices = ota_engine_query_devices (f->engine, &query, NULL, &error);
   g_assert_null (devices);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "product");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "product", NULL);
   g_clear_error (&error);
 
   query.product_key = "nope";
   devices = ota_engine_query_devices (f->engine, &query, NULL, &error);
   g_assert_null (devices);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "product");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "product", NULL);
 }
 
 /* The module's version text "v=n v=n", in list order. */

@@ -12,60 +12,23 @@
 
 #define CHUNK 3
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  gint64          firmware_id;
-} Fixture;
+typedef OtaTestRollout Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(OtaFirmware) firmware = NULL;
-
-  ota_test_fixture_setup (&f->base, data);
-  firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                    NULL, "1.0", "2.0");
-  f->firmware_id = ota_firmware_get_id (firmware);
-  ota_test_verify_firmware (&f->base, firmware, "verifier");
-  f->link = ota_test_attach_link (&f->base);
+  ota_test_rollout_setup (f, data);
   ota_engine_set_enrol_chunk (f->base.engine, CHUNK);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->link);
-  ota_test_fixture_teardown (&f->base, data);
-}
-
-static gint64
-now (Fixture *f)
-{
-  return ota_clock_get_now (OTA_CLOCK (f->base.clock));
 }
 
 static OtaBatchSpec
 batch_spec (Fixture *f)
 {
-  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, NULL);
 
-  spec.firmware_id = f->firmware_id;
   spec.push_rate = 10;
   return spec;
-}
-
-static OtaBatch *
-get_batch (Fixture *f,
-           gint64   id)
-{
-  g_autoptr(GError) error = NULL;
-  OtaBatch *batch = ota_engine_get_batch (f->base.engine, id, &error);
-
-  g_assert_no_error (error);
-  return batch;
 }
 
 static OtaBatch *
@@ -159,7 +122,7 @@ test_first_chunk_then_due_pass (Fixture       *f,
   OtaBatchSpec spec = batch_spec (f);
   g_autoptr(OtaBatch) batch = NULL;
   g_autoptr(OtaBatch) enrolled = NULL;
-  gint64 created_at = now (f);
+  gint64 created_at = ota_test_now (&f->base);
 
   add_fleet (f, 30, FALSE);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, G_MAXINT64);
@@ -178,7 +141,7 @@ test_first_chunk_then_due_pass (Fixture       *f,
    * full with the first three and seven more. */
   ota_manual_clock_advance (f->base.clock, 10 * G_TIME_SPAN_SECOND);
   run_due (f);
-  enrolled = get_batch (f, ota_batch_get_id (batch));
+  enrolled = ota_test_get_batch (&f->base, ota_batch_get_id (batch));
   g_assert_cmpuint (ota_batch_get_total (enrolled), ==, 30);
   g_assert_cmpuint (ota_batch_get_enrolling (enrolled), ==, 0);
   g_assert_cmpuint (ota_batch_get_count (enrolled, OTA_TASK_STATUS_PUSHED), ==, 10);
@@ -228,7 +191,7 @@ run_scenario (gboolean  chunked,
 
   tasks = describe_tasks (f, ota_batch_get_id (batch));
   notices = describe_notices (f->link);
-  fixture_teardown (f, NULL);
+  ota_test_rollout_teardown (f, NULL);
   return g_strconcat (tasks, "--\n", notices, NULL);
 }
 
@@ -277,7 +240,7 @@ test_static_takes_devices_of_its_creation (Fixture       *f,
 
   rollout_add_device (f->base.engine, OTA_TEST_PRODUCT, "d-99", "1.0", NULL, NULL, TRUE);
   run_due (f);
-  enrolled = get_batch (f, ota_batch_get_id (batch));
+  enrolled = ota_test_get_batch (&f->base, ota_batch_get_id (batch));
   g_assert_cmpuint (ota_batch_get_total (enrolled), ==, 10);
   rollout_assert_no_task (f->base.engine, ota_batch_get_id (batch), "d-99");
 }
@@ -306,7 +269,7 @@ test_dynamic_device_ahead_enrolled_once (Fixture       *f,
   rollout_add_device (f->base.engine, OTA_TEST_PRODUCT, "d-60", "1.0", NULL, NULL, TRUE);
 
   run_due (f);
-  enrolled = get_batch (f, id);
+  enrolled = ota_test_get_batch (&f->base, id);
   g_assert_cmpuint (ota_batch_get_total (enrolled), ==, 12);
   g_assert_cmpuint (rollout_count_tasks (f->base.engine, id, NULL), ==, 12);
   g_assert_cmpuint (ota_batch_get_enrolling (enrolled), ==, 0);
@@ -337,7 +300,7 @@ test_cancel_stops_enrolment (Fixture       *f,
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, G_MAXINT64);
 
   run_due (f);
-  later = get_batch (f, id);
+  later = ota_test_get_batch (&f->base, id);
   g_assert_cmpuint (ota_batch_get_total (later), ==, CHUNK);
 }
 
@@ -353,7 +316,7 @@ test_window_end_stops_enrolment (Fixture       *f,
   gint64 id;
 
   add_fleet (f, 10, FALSE);
-  spec.schedule_start = now (f) + 10 * G_TIME_SPAN_MINUTE;
+  spec.schedule_start = ota_test_now (&f->base) + 10 * G_TIME_SPAN_MINUTE;
   spec.schedule_end = spec.schedule_start + G_TIME_SPAN_HOUR;
   batch = create (f, &spec);
   id = ota_batch_get_id (batch);
@@ -361,7 +324,7 @@ test_window_end_stops_enrolment (Fixture       *f,
 
   ota_manual_clock_advance (f->base.clock, 2 * G_TIME_SPAN_HOUR);
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "d-09");
-  ended = get_batch (f, id);
+  ended = ota_test_get_batch (&f->base, id);
   g_assert_cmpint (ota_batch_get_state (ended), ==, OTA_BATCH_STATE_FINISHED);
   g_assert_cmpuint (ota_batch_get_enrolling (ended), ==, 0);
   g_assert_cmpuint (ota_batch_get_count (ended, OTA_TASK_STATUS_CANCELLED), ==, CHUNK);
@@ -395,7 +358,7 @@ test_never_finishes_while_enrolling (Fixture       *f,
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_RUNNING);
 
   run_due (f);
-  enrolled = get_batch (f, ota_batch_get_id (batch));
+  enrolled = ota_test_get_batch (&f->base, ota_batch_get_id (batch));
   g_assert_cmpint (ota_batch_get_state (enrolled), ==, OTA_BATCH_STATE_RUNNING);
   g_assert_cmpuint (ota_batch_get_total (enrolled), ==, 8);
 }
@@ -420,7 +383,7 @@ test_forecast_matches_enrolment (Fixture       *f,
   batch = create (f, &spec);
   g_assert_cmpuint (ota_batch_get_total (batch) + ota_batch_get_enrolling (batch), ==, forecast.matched);
   run_due (f);
-  enrolled = get_batch (f, ota_batch_get_id (batch));
+  enrolled = ota_test_get_batch (&f->base, ota_batch_get_id (batch));
   g_assert_cmpuint (ota_batch_get_total (enrolled), ==, forecast.matched);
   /* Ten a minute: ten notified, the other ten online or not wait. */
   g_assert_cmpuint (ota_batch_get_count (enrolled, OTA_TASK_STATUS_PUSHED), ==, 10);
@@ -468,7 +431,7 @@ test_end_unfinished_keeps_terminal_tasks (Fixture       *f,
   g_assert_cmpint (ota_task_get_status (failed_after), ==, OTA_TASK_STATUS_FAILED);
   rollout_assert_task (f->base.engine, id, "d-02", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_CANCELLED);
   pending_after = ota_test_get_task (&f->base, id, "d-03");
-  g_assert_cmpint (ota_task_get_updated_at (pending_after), ==, now (f));
+  g_assert_cmpint (ota_task_get_updated_at (pending_after), ==, ota_test_now (&f->base));
 
   /* Nothing left in any queue: no notice, no timeout, nothing due. */
   g_assert_cmpuint (rollout_count_tasks (f->base.engine, id, "cancelled"), ==, 4);
@@ -518,7 +481,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, ota_test_rollout_teardown)
   ADD ("/enrolment/R-B7/first-chunk-at-creation-rest-in-due-pass", test_first_chunk_then_due_pass);
   g_test_add_func ("/enrolment/R-B7-R-B12-R-B15/chunks-equal-one-go", test_chunks_equal_one_go);
   g_test_add_func ("/enrolment/R-B10/gray-share-fixed-at-creation", test_gray_share_fixed_at_creation);

@@ -109,8 +109,7 @@ assert_add_refused (OtaTestFixture        *f,
   g_autoptr(OtaFirmware) firmware = add_firmware (f, spec, path, &error);
 
   g_assert_null (firmware);
-  g_assert_error (error, OTA_ERROR, (int) code);
-  g_assert_cmpstr (ota_error_get_field (error), ==, field);
+  ota_test_assert_error (error, code, field, NULL);
 
   db_after = ota_test_dump_store (f->engine);
   blobs_after = list_blob_dir (f);
@@ -132,8 +131,7 @@ assert_spec_refused (OtaTestFixture        *f,
   g_autofree char *message = NULL;
 
   g_assert_false (ota_engine_check_firmware_spec (f->engine, spec, &error));
-  g_assert_error (error, OTA_ERROR, (int) code);
-  g_assert_cmpstr (ota_error_get_field (error), ==, field);
+  ota_test_assert_error (error, code, field, NULL);
 
   message = assert_add_refused (f, spec, path, code, field);
 }
@@ -554,8 +552,7 @@ test_name_taken_while_hashing (OtaTestFixture *f,
 
   add_own_product (f);
   firmware = ota_engine_add_firmware (f->engine, &spec, file, NULL, add_same_name_meanwhile, &race, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "name");
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "name", NULL);
   g_assert_null (firmware);
   g_assert_true (race.done);
 
@@ -920,8 +917,7 @@ test_file_growing_past_max_refused (OtaTestFixture *f,
   db_before = ota_test_dump_store (f->engine);
   blobs_before = list_blob_dir (f);
   firmware = ota_engine_add_firmware (f->engine, &spec, file, NULL, grow_file, path, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "file");
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "file", NULL);
   g_assert_null (firmware);
 
   db_after = ota_test_dump_store (f->engine);

@@ -35,7 +35,6 @@ test_product_key_generated_and_unique (OtaTestFixture *f,
   g_autoptr(OtaProduct) product = ota_engine_add_product (f->engine, &spec, &error);
   g_autoptr(OtaProduct) again = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (ota_product_get_key (product)), ==, 11);
@@ -43,11 +42,9 @@ test_product_key_generated_and_unique (OtaTestFixture *f,
   before = ota_test_dump_store (f->engine);
   spec.key = ota_product_get_key (product);
   again = ota_engine_add_product (f->engine, &spec, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "key");
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "key", NULL);
   g_assert_null (again);
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 /* R-P1: bad names and keys are refused, naming the field, and change nothing. */
@@ -56,7 +53,6 @@ test_product_bad_input_changes_nothing (OtaTestFixture *f,
                                         gconstpointer   data)
 {
   g_autofree char *before = ota_test_dump_store (f->engine);
-  g_autofree char *after = NULL;
   struct { OtaProductSpec spec; const char *field; } cases[] = {
     { { .key = "bad key", .name = "x" }, "key" },
     { { .key = "k1", .name = "" }, "name" },
@@ -70,12 +66,10 @@ test_product_bad_input_changes_nothing (OtaTestFixture *f,
       g_autoptr(OtaProduct) product = ota_engine_add_product (f->engine, &cases[i].spec, &error);
 
       g_assert_null (product);
-      g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-      g_assert_cmpstr (ota_error_get_field (error), ==, cases[i].field);
+      ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, cases[i].field, NULL);
     }
 
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 /* R-P2: secure upgrade only for AliOS Things products. */
@@ -87,14 +81,11 @@ test_secure_upgrade_needs_alios_things (OtaTestFixture *f,
   g_autoptr(OtaProduct) plain = ota_test_add_product (f->engine, "plain", OTA_PROJECT_TYPE_OWN_BRAND,
                                                       OTA_NETWORK_TYPE_WIFI, FALSE, FALSE);
   g_autofree char *before = ota_test_dump_store (f->engine);
-  g_autofree char *after = NULL;
   g_autoptr(OtaProduct) result = ota_engine_set_secure_upgrade (f->engine, "plain", TRUE, &error);
 
   g_assert_null (result);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "secure-upgrade");
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "secure-upgrade", NULL);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 /* R-P2: switching on makes the key pair once; off and on again keeps it (R-P3). */

@@ -11,42 +11,16 @@
 
 static const char * const one_source[] = { "1.0", NULL };
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  OtaFirmware    *firmware;
-  gint64          t0;
-  guint           timeout_minutes;   /* of the next start_batch(); 5 unless a test says */
-} Fixture;
+typedef OtaTestRollout Fixture;
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  ota_test_fixture_setup (&f->base, data);
-  f->firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                       NULL, "1.0", "2.0");
-  ota_test_verify_firmware (&f->base, f->firmware, "verifier");
-  f->link = ota_test_attach_link (&f->base);
-  f->t0 = ota_clock_get_now (OTA_CLOCK (f->base.clock));
-  f->timeout_minutes = 5;
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->firmware);
-  g_clear_object (&f->link);
-  ota_test_fixture_teardown (&f->base, data);
-}
-
-/* A batch of one online device "dev-x" that got its first notice at t0. */
+/* A batch of one online device "dev-x" that got its first notice at t0, with an upgrade
+ * timeout of @timeout_minutes. */
 static gint64
-start_batch (Fixture            *f,
-             OtaRetryInterval    interval,
-             guint               limit,
-             gboolean            sources_named)
+start_batch_timeout (Fixture            *f,
+                     OtaRetryInterval    interval,
+                     guint               limit,
+                     gboolean            sources_named,
+                     guint               timeout_minutes)
 {
   g_autoptr(OtaDevice) device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, "dev-x", "1.0");
   OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
@@ -56,10 +30,20 @@ start_batch (Fixture            *f,
   spec.source_versions = sources_named ? one_source : NULL;
   spec.retry_interval = interval;
   spec.retry_limit = limit;
-  spec.timeout_minutes = f->timeout_minutes;
+  spec.timeout_minutes = timeout_minutes;
   batch_id = ota_test_create_batch (&f->base, &spec);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 1);
   return batch_id;
+}
+
+/* The same with a timeout of 5 minutes. */
+static gint64
+start_batch (Fixture            *f,
+             OtaRetryInterval    interval,
+             guint               limit,
+             gboolean            sources_named)
+{
+  return start_batch_timeout (f, interval, limit, sources_named, 5);
 }
 
 static OtaTask *
@@ -284,8 +268,7 @@ test_progress_drops_pending_retry (Fixture       *f,
   gint64 batch_id;
   g_autoptr(OtaTask) task = NULL;
 
-  f->timeout_minutes = 60;
-  batch_id = start_batch (f, OTA_RETRY_INTERVAL_10_MINUTES, 2, TRUE);
+  batch_id = start_batch_timeout (f, OTA_RETRY_INTERVAL_10_MINUTES, 2, TRUE, 60);
   ota_test_send_progress (&f->base, "dev-x", 10, NULL);
   ota_test_send_progress (&f->base, "dev-x", -1, "hiccup");
   ota_test_advance (&f->base, MINUTE);
@@ -538,7 +521,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, ota_test_rollout_setup, func, ota_test_rollout_teardown)
 
   ADD ("/retries/R-R1/none-without-named-sources", test_no_retry_without_named_sources);
   ADD ("/retries/R-R1/none-with-interval-none", test_no_retry_with_interval_none);

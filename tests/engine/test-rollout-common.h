@@ -1,8 +1,7 @@
 /* test-rollout-common.h — checks shared by the verification and batch tests
  *
  * Static helpers (header only): the batch counters against a fresh count of the tasks,
- * a task's status by device name, devices with a region and an online flag, and
- * "refused and nothing changed".
+ * a task's status by device name, devices with a region and an online flag.
  */
 #pragma once
 
@@ -205,21 +204,4 @@ rollout_firmware_status (OtaEngine *engine,
 
   g_assert_no_error (error);
   return ota_firmware_get_status (firmware);
-}
-
-/* Asserts @error is @code naming @field, with every word of @mentions (space separated,
- * nullable) in the message. */
-G_GNUC_UNUSED static void
-rollout_assert_error (const GError *error,
-                      OtaErrorCode  code,
-                      const char   *field,
-                      const char   *mentions)
-{
-  g_auto(GStrv) words = mentions != NULL ? g_strsplit (mentions, " ", -1) : NULL;
-
-  g_assert_error ((GError *) error, OTA_ERROR, (gint) code);
-  g_assert_cmpstr (ota_error_get_field (error), ==, field);
-  for (guint i = 0; words != NULL && words[i] != NULL; i++)
-    if (strstr (error->message, words[i]) == NULL)
-      g_error ("“%s” does not mention “%s”", error->message, words[i]);
 }

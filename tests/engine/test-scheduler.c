@@ -14,74 +14,8 @@
 
 static const char * const one_source[] = { "1.0", NULL };
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  OtaFirmware    *firmware;
-  gint64          t0;   /* when the fixture was ready */
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  ota_test_fixture_setup (&f->base, data);
-  f->firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                       NULL, "1.0", "2.0");
-  ota_test_verify_firmware (&f->base, f->firmware, "verifier");
-  f->link = ota_test_attach_link (&f->base);
-  f->t0 = ota_clock_get_now (OTA_CLOCK (f->base.clock));
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->firmware);
-  g_clear_object (&f->link);
-  ota_test_fixture_teardown (&f->base, data);
-}
-
-static void
-add_devices (Fixture    *f,
-             const char *prefix,
-             guint       n,
-             gboolean    online)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s-%02u", prefix, i);
-      g_autoptr(OtaDevice) device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, name, "1.0");
-
-      if (!online)
-        ota_test_send_event (&f->base, OTA_DEVICE_EVENT_OFFLINE, name);
-    }
-}
-
-static OtaBatchSpec
-batch_spec (Fixture *f)
-{
-  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
-
-  spec.firmware_id = ota_firmware_get_id (f->firmware);
-  spec.source_versions = one_source;
-  return spec;
-}
-
-static void
-assert_task (Fixture        *f,
-             gint64          batch_id,
-             const char     *device,
-             OtaTaskStatus   status,
-             OtaTaskReason   reason)
-{
-  g_autoptr(OtaTask) task = ota_test_get_task (&f->base, batch_id, device);
-
-  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_STATUS, ota_task_get_status (task)), ==,
-                   ota_enum_to_nick (OTA_TYPE_TASK_STATUS, status));
-  g_assert_cmpstr (ota_enum_to_nick (OTA_TYPE_TASK_REASON, ota_task_get_reason (task)), ==,
-                   ota_enum_to_nick (OTA_TYPE_TASK_REASON, reason));
-}
+/* t0: when the fixture was ready. */
+typedef OtaTestRollout Fixture;
 
 static guint64
 count_in (Fixture        *f,
@@ -136,18 +70,18 @@ static void
 test_rate_ten_per_minute (Fixture       *f,
                           gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.push_rate = 10;
-  add_devices (f, "dev", 25, TRUE);
+  ota_test_add_devices (&f->base, "dev", 25, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 10);
   g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0), ==, 10);
   g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 10);
   g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PENDING_PUSH), ==, 15);
-  assert_task (f, batch_id, "dev-24", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "dev-24", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, f->t0 + 60 * SECOND);
 
   ota_test_advance (&f->base, 59 * SECOND);
@@ -156,7 +90,7 @@ test_rate_ten_per_minute (Fixture       *f,
   ota_test_advance (&f->base, 1 * SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 20);
   g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0 + 60 * SECOND), ==, 10);
-  assert_task (f, batch_id, "dev-24", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "dev-24", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
 
   ota_test_advance (&f->base, 59 * SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 20);
@@ -186,12 +120,12 @@ static void
 test_rate_window_slides (Fixture       *f,
                          gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.push_rate = 10;
-  add_devices (f, "early", 6, TRUE);
-  add_devices (f, "late", 10, FALSE);
+  ota_test_add_devices (&f->base, "early", 6, "1.0", TRUE);
+  ota_test_add_devices (&f->base, "late", 10, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0), ==, 6);
 
@@ -203,7 +137,7 @@ test_rate_window_slides (Fixture       *f,
     }
   /* 4 places left at +30 s; the 6 of t0 free theirs at +60 s. */
   g_assert_cmpuint (ota_test_link_count_at (f->link, f->t0 + 30 * SECOND), ==, 4);
-  assert_task (f, batch_id, "late-09", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "late-09", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
 
   ota_test_advance (&f->base, 29 * SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 10);
@@ -218,10 +152,10 @@ static void
 test_rate_window_survives_restart (Fixture       *f,
                                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
 
   spec.push_rate = 10;
-  add_devices (f, "dev", 15, TRUE);
+  ota_test_add_devices (&f->base, "dev", 15, "1.0", TRUE);
   ota_test_create_batch (&f->base, &spec);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 10);
 
@@ -239,7 +173,7 @@ test_rate_per_batch (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(OtaFirmware) other = NULL;
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   const char *other_sources[] = { "1.5", NULL };
   gint64 first_id, second_id;
 
@@ -248,7 +182,7 @@ test_rate_per_batch (Fixture       *f,
   ota_test_verify_firmware (&f->base, other, "verifier-b");
   ota_test_link_clear (f->link);
 
-  add_devices (f, "a", 15, TRUE);
+  ota_test_add_devices (&f->base, "a", 15, "1.0", TRUE);
   for (guint i = 0; i < 15; i++)
     {
       g_autofree char *name = g_strdup_printf ("b-%02u", i);
@@ -277,22 +211,22 @@ static void
 test_scheduled_start_pushes (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 start = f->t0 + 10 * MINUTE;
   gint64 batch_id;
   g_autoptr(OtaTask) task = NULL;
   g_autoptr(OtaBatch) batch = NULL;
 
   spec.schedule_start = start;
-  add_devices (f, "dev", 3, TRUE);
-  add_devices (f, "off", 1, FALSE);
+  ota_test_add_devices (&f->base, "dev", 3, "1.0", TRUE);
+  ota_test_add_devices (&f->base, "off", 1, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
   g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_PENDING_PUSH);
   g_assert_cmpint (ota_task_get_reason (task), ==, OTA_TASK_REASON_SCHEDULED);
   g_assert_cmpint (ota_task_get_scheduled_at (task), ==, start);
-  assert_task (f, batch_id, "off-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_SCHEDULED);
+  ota_test_assert_task (&f->base, batch_id, "off-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_SCHEDULED);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, start);
 
   /* Coming online or going offline before the start changes nothing. */
@@ -300,13 +234,13 @@ test_scheduled_start_pushes (Fixture       *f,
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "dev-02");
   ota_test_advance (&f->base, 10 * MINUTE - SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
-  assert_task (f, batch_id, "dev-02", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_SCHEDULED);
+  ota_test_assert_task (&f->base, batch_id, "dev-02", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_SCHEDULED);
 
   ota_test_advance (&f->base, SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 3);
   g_assert_cmpuint (ota_test_link_count_at (f->link, start), ==, 3);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "off-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "off-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
 
   batch = ota_engine_get_batch (f->base.engine, batch_id, NULL);
   g_assert_cmpint (ota_batch_get_state (batch), ==, OTA_BATCH_STATE_RUNNING);
@@ -318,20 +252,20 @@ static void
 test_scheduled_start_with_confirm (Fixture       *f,
                                    gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.schedule_start = f->t0 + HOUR;
   spec.app_confirm = TRUE;
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   ota_test_advance (&f->base, HOUR);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_CONFIRM, "dev-00");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 }
 
 /* R-B11: at the end of the window what has not ended is cancelled (window-ended); what
@@ -340,7 +274,7 @@ static void
 test_window_end_cancels_unfinished (Fixture       *f,
                                     gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 start = f->t0 + 10 * MINUTE;
   gint64 end = start + HOUR;
   gint64 batch_id;
@@ -350,8 +284,8 @@ test_window_end_cancels_unfinished (Fixture       *f,
   spec.schedule_start = start;
   spec.schedule_end = end;
   spec.timeout_minutes = 180;
-  add_devices (f, "dev", 3, TRUE);
-  add_devices (f, "off", 1, FALSE);
+  ota_test_add_devices (&f->base, "dev", 3, "1.0", TRUE);
+  ota_test_add_devices (&f->base, "off", 1, "1.0", FALSE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, start);
 
@@ -362,14 +296,14 @@ test_window_end_cancels_unfinished (Fixture       *f,
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, end);
 
   ota_test_advance (&f->base, HOUR - SECOND);
-  assert_task (f, batch_id, "dev-01", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "dev-02", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-01", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-02", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 
   ota_test_advance (&f->base, SECOND);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
-  assert_task (f, batch_id, "dev-01", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
-  assert_task (f, batch_id, "dev-02", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
-  assert_task (f, batch_id, "off-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-01", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
+  ota_test_assert_task (&f->base, batch_id, "dev-02", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
+  ota_test_assert_task (&f->base, batch_id, "off-00", OTA_TASK_STATUS_CANCELLED, OTA_TASK_REASON_WINDOW_ENDED);
 
   done = ota_test_get_task (&f->base, batch_id, "dev-01");
   g_assert_cmpint (ota_task_get_updated_at (done), ==, end);
@@ -387,13 +321,13 @@ static void
 test_no_end_never_forced (Fixture       *f,
                           gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_advance (&f->base, 60 * G_TIME_SPAN_DAY);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
   g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, G_MAXINT64);
 }
 
@@ -405,12 +339,12 @@ static void
 test_timeout_from_first_progress (Fixture       *f,
                                   gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id, first;
   g_autoptr(OtaTask) task = NULL;
 
   spec.timeout_minutes = 5;
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
 
   ota_test_advance (&f->base, 3 * MINUTE);
@@ -422,7 +356,7 @@ test_timeout_from_first_progress (Fixture       *f,
   ota_test_advance (&f->base, 2 * MINUTE);
   ota_test_send_progress (&f->base, "dev-00", 60, NULL);
   ota_test_advance (&f->base, 3 * MINUTE - SECOND);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
 
   ota_test_advance (&f->base, SECOND);
   task = ota_test_get_task (&f->base, batch_id, "dev-00");
@@ -433,7 +367,7 @@ test_timeout_from_first_progress (Fixture       *f,
 
   /* The new version after the timeout is too late. */
   ota_test_send_version (&f->base, "dev-00", "2.0");
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_TIMEOUT);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_TIMEOUT);
 }
 
 /* R-B14: a jump far past the timeout still fails the task at its own time. */
@@ -441,12 +375,12 @@ static void
 test_timeout_after_clock_jump (Fixture       *f,
                                gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
   g_autoptr(OtaTask) task = NULL;
 
   spec.timeout_minutes = 7;
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_send_progress (&f->base, "dev-00", 1, NULL);
   ota_test_advance (&f->base, 3 * HOUR);
@@ -461,14 +395,14 @@ static void
 test_no_progress_no_timeout (Fixture       *f,
                              gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 batch_id;
 
   spec.timeout_minutes = 5;
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->base, &spec);
   ota_test_advance (&f->base, G_TIME_SPAN_DAY);
-  assert_task (f, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
 }
 
 /* R-V3: a verification's timeout (1..1440 min) works the same; R-V4: it ends the
@@ -487,7 +421,7 @@ test_verification_timeout (Fixture       *f,
 
   firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw3", OTA_FIRMWARE_TYPE_FULL,
                                     NULL, "1.0", "3.0");
-  add_devices (f, "dev", 1, TRUE);
+  ota_test_add_devices (&f->base, "dev", 1, "1.0", TRUE);
   spec.firmware_id = ota_firmware_get_id (firmware);
   verification = ota_engine_start_verification (f->base.engine, &spec, &error);
   g_assert_no_error (error);
@@ -497,10 +431,10 @@ test_verification_timeout (Fixture       *f,
   first = ota_clock_get_now (OTA_CLOCK (f->base.clock));
   ota_test_send_progress (&f->base, "dev-00", 5, NULL);
   ota_test_advance (&f->base, MINUTE - SECOND);
-  assert_task (f, ota_batch_get_id (verification), "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, ota_batch_get_id (verification), "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
 
   ota_test_advance (&f->base, SECOND);
-  assert_task (f, ota_batch_get_id (verification), "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_TIMEOUT);
+  ota_test_assert_task (&f->base, ota_batch_get_id (verification), "dev-00", OTA_TASK_STATUS_FAILED, OTA_TASK_REASON_TIMEOUT);
   g_assert_cmpint (ota_clock_get_now (OTA_CLOCK (f->base.clock)), ==, first + MINUTE);
 
   after = ota_engine_get_firmware (f->base.engine, ota_firmware_get_id (firmware), &error);
@@ -518,15 +452,15 @@ run_scenario (Fixture   *f,
               gboolean   reopen,
               GTimeSpan  step)
 {
-  OtaBatchSpec spec = batch_spec (f);
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
   gint64 end;
 
   spec.push_rate = 10;
   spec.timeout_minutes = 5;
   spec.retry_interval = OTA_RETRY_INTERVAL_10_MINUTES;
   spec.retry_limit = 2;
-  add_devices (f, "dev", 25, TRUE);
-  add_devices (f, "off", 2, FALSE);
+  ota_test_add_devices (&f->base, "dev", 25, "1.0", TRUE);
+  ota_test_add_devices (&f->base, "off", 2, "1.0", FALSE);
   ota_test_create_batch (&f->base, &spec);
 
   /* At t0: one works then goes quiet (timeout), one fails (retried after 10 min), one
@@ -591,9 +525,9 @@ test_restart_changes_nothing (Fixture       *f,
   g_autofree char *restarted = NULL;
   Fixture other = { 0 };
 
-  fixture_setup (&other, data);
+  ota_test_rollout_setup (&other, data);
   restarted = run_scenario (&other, TRUE, MINUTE / 2);
-  fixture_teardown (&other, data);
+  ota_test_rollout_teardown (&other, data);
 
   g_test_message ("%s", straight);
   g_assert_cmpstr (restarted, ==, straight);
@@ -614,9 +548,9 @@ test_clock_jump_same_as_steps (Fixture       *f,
   g_autofree char *jumped = NULL;
   Fixture other = { 0 };
 
-  fixture_setup (&other, data);
+  ota_test_rollout_setup (&other, data);
   jumped = run_scenario (&other, FALSE, 0);
-  fixture_teardown (&other, data);
+  ota_test_rollout_teardown (&other, data);
 
   g_test_message ("%s", stepped);
   g_assert_cmpstr (jumped, ==, stepped);
@@ -631,7 +565,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, ota_test_rollout_setup, func, ota_test_rollout_teardown)
 
   ADD ("/scheduler/R-B12/ten-per-minute-25-devices", test_rate_ten_per_minute);
   ADD ("/scheduler/R-B12/window-slides", test_rate_window_slides);

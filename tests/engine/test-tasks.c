@@ -9,16 +9,6 @@
 
 #define MINUTE G_GINT64_CONSTANT (60000000)
 
-static void
-exec_sql (OtaTestFixture *f,
-          const char     *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  ota_store_exec (ota_engine_get_store (f->engine), sql, &error);
-  g_assert_no_error (error);
-}
-
 /* A batch of firmware 1 (1.0 → 2.0 of product "p1", made on first use). */
 static gint64
 add_batch (OtaTestFixture *f,
@@ -31,7 +21,7 @@ add_batch (OtaTestFixture *f,
     {
       product = ota_test_add_product (f->engine, "p1", OTA_PROJECT_TYPE_OWN_BRAND,
                                       OTA_NETWORK_TYPE_WIFI, FALSE, FALSE);
-      exec_sql (f, "INSERT OR IGNORE INTO modules (product_key, name, created_at) VALUES ('p1', 'default', 0);"
+      ota_test_exec_sql (f->engine, "INSERT OR IGNORE INTO modules (product_key, name, created_at) VALUES ('p1', 'default', 0);"
                    "INSERT INTO firmwares (id, product_key, name, type, version, module, sign_algorithm, "
                    "file_name, size, digest, blob_sha256, created_at) VALUES (1, 'p1', 'fw', 'full', "
                    "'2.0', 'default', 'md5', 'fw.bin', 1, '00', '00', 0);");
@@ -41,7 +31,7 @@ add_batch (OtaTestFixture *f,
                          "state, created_at, schedule_start) VALUES (1, 'batch', 'static', 'all', 60, "
                          "'running', 0, nullif (%" G_GINT64_FORMAT ", 0));",
                          schedule_start);
-  exec_sql (f, sql);
+  ota_test_exec_sql (f->engine, sql);
   return sqlite3_last_insert_rowid (ota_store_get_db (ota_engine_get_store (f->engine)));
 }
 
@@ -79,7 +69,7 @@ set_task_sql (OtaTestFixture *f,
 {
   g_autofree char *sql = g_strdup_printf ("UPDATE tasks SET %s WHERE id = %" G_GINT64_FORMAT,
                                           assignments, task_id);
-  exec_sql (f, sql);
+  ota_test_exec_sql (f->engine, sql);
 }
 
 static GPtrArray *
@@ -307,8 +297,7 @@ test_task_columns (OtaTestFixture *f,
   }
 
   task = ota_engine_get_task (f->engine, 9999, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "task");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "task", NULL);
   g_assert_null (task);
 }
 
@@ -381,8 +370,7 @@ test_failures (OtaTestFixture *f,
   g_assert_cmpuint (groups->len, ==, 0);
   g_clear_pointer (&groups, g_array_unref);
   groups = ota_engine_count_failures (f->engine, 9999, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "batch");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
   g_assert_null (groups);
 }
 
@@ -523,15 +511,13 @@ test_query_errors (OtaTestFixture *f,
   g_autoptr(GPtrArray) tasks = ota_engine_query_tasks (f->engine, 42, &q, NULL, &error);
   gint64 batch_id = add_batch (f, 0);
 
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "batch");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "batch", NULL);
   g_assert_null (tasks);
   g_clear_error (&error);
 
   q.status = OTA_N_TASK_STATUSES;
   tasks = ota_engine_query_tasks (f->engine, batch_id, &q, NULL, &error);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "status");
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "status", NULL);
   g_assert_null (tasks);
 }
 
@@ -550,7 +536,7 @@ test_device_name_filled_by_database (OtaTestFixture *f,
   OtaTaskQuery q = OTA_TASK_QUERY_INIT;
   g_autoptr(GPtrArray) tasks = NULL;
 
-  exec_sql (f, sql);
+  ota_test_exec_sql (f->engine, sql);
   q.search = "PLAIN";
   tasks = query (f, batch_id, &q, NULL);
   g_assert_cmpuint (tasks->len, ==, 1);
@@ -614,19 +600,16 @@ test_queue_push_refuses_ended_task (OtaTestFixture *f,
   gint64 batch_id = add_batch (f, 0);
   gint64 ended = add_task (f, batch_id, "dev-a01", OTA_TASK_STATUS_SUCCEEDED, OTA_TASK_REASON_NONE);
   g_autofree char *before = ota_test_dump_store (f->engine);
-  g_autofree char *after = NULL;
 
   {
     g_autoptr(OtaTransaction) tx = ota_transaction_begin (ota_engine_get_store (f->engine), &error);
 
     g_assert_no_error (error);
     g_assert_false (ota_rollout_queue_push (f->engine, ended, ota_engine_now (f->engine), &error));
-    g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
-    g_assert_cmpstr (ota_error_get_field (error), ==, "task");
+    ota_test_assert_error (error, OTA_ERROR_CONFLICT, "task", NULL);
   }
 
-  after = ota_test_dump_store (f->engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_unchanged (f->engine, before);
 }
 
 int

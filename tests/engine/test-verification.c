@@ -8,31 +8,14 @@
 
 static const char * const source_1_0[] = { "1.0", NULL };
 
-typedef struct {
-  OtaTestFixture  base;
-  OtaTestLink    *link;
-  OtaFirmware    *firmware;
-  gint64          firmware_id;
-} Fixture;
+typedef OtaTestRollout Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  ota_test_fixture_setup (&f->base, data);
-  f->firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw", OTA_FIRMWARE_TYPE_FULL,
-                                       NULL, "1.0", "2.0");
-  f->firmware_id = ota_firmware_get_id (f->firmware);
-  f->link = ota_test_attach_link (&f->base);
+  ota_test_rollout_setup_unverified (f, data);
   rollout_add_devices (f->base.engine, "d", 12, "1.0");
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->firmware);
-  ota_test_fixture_teardown (&f->base, data);
 }
 
 static OtaVerifySpec
@@ -73,14 +56,12 @@ start_refused (Fixture             *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
   guint notices = ota_test_link_get_n_notices (f->link);
   g_autoptr(OtaBatch) batch = ota_engine_start_verification (f->base.engine, spec, &error);
 
   g_assert_null (batch);
-  rollout_assert_error (error, code, field, mentions);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, code, field, mentions);
+  ota_test_assert_unchanged (f->base.engine, before);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, notices);
 }
 
@@ -421,7 +402,6 @@ test_verification_cancel (Fixture       *f,
   g_autoptr(OtaBatch) again = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   gint64 id = start_ok (f, &spec);
 
   ota_test_send_progress (&f->base, "d-00", 100, NULL);
@@ -441,9 +421,8 @@ test_verification_cancel (Fixture       *f,
   before = ota_test_dump_store (f->base.engine);
   again = ota_engine_cancel_batch (f->base.engine, id, &error);
   g_assert_null (again);
-  rollout_assert_error (error, OTA_ERROR_CONFLICT, "batch", NULL);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "batch", NULL);
+  ota_test_assert_unchanged (f->base.engine, before);
 }
 
 /* R-B17: cancelling one task of a verification; the verification then fails when the
@@ -460,7 +439,6 @@ test_verification_cancel_task (Fixture       *f,
   g_autoptr(OtaTask) missing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
 
   cancelled = ota_engine_cancel_task (f->base.engine, ota_task_get_id (task), &error);
   g_assert_no_error (error);
@@ -473,13 +451,12 @@ test_verification_cancel_task (Fixture       *f,
   before = ota_test_dump_store (f->base.engine);
   again = ota_engine_cancel_task (f->base.engine, ota_task_get_id (task), &error);
   g_assert_null (again);
-  rollout_assert_error (error, OTA_ERROR_CONFLICT, "task", NULL);
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "task", NULL);
   g_clear_error (&error);
   missing = ota_engine_cancel_task (f->base.engine, 4242, &error);
   g_assert_null (missing);
-  rollout_assert_error (error, OTA_ERROR_NOT_FOUND, "task", NULL);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "task", NULL);
+  ota_test_assert_unchanged (f->base.engine, before);
 
   ota_test_send_progress (&f->base, "d-01", 100, NULL);
   ota_test_send_version (&f->base, "d-01", "2.0");
@@ -494,7 +471,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, fixture_setup, func, ota_test_rollout_teardown)
 
   ADD ("/verification/R-V1/starts-static-targeted-firmware-verifying", test_verification_starts);
   ADD ("/verification/R-V1/one-to-ten-devices", test_verification_device_count);

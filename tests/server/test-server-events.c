@@ -197,6 +197,35 @@ test_resync_when_too_old (ServerFixture *f,
   stream_close (third);
 }
 
+/* A write's answer names the seq of the event it published (a client can wait for it);
+ * a read's answer names none. */
+static void
+test_write_answer_names_its_event (ServerFixture *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(SoupMessage) write = server_message (f, "POST", "/api/v1/products", f->token);
+  g_autoptr(SoupMessage) read = server_message (f, "GET", "/api/v1/products", f->token);
+  const char *spec = "{\"key\": \"pump1\", \"name\": \"Pump\", \"project_type\": \"own-brand\", "
+                     "\"network_type\": \"wifi\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (spec, strlen (spec));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seq = NULL;
+
+  soup_message_set_request_body_from_bytes (write, "application/json", body);
+  answer = server_send (f, write, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (write), ==, SOUP_STATUS_CREATED);
+  seq = g_strdup_printf ("%" G_GUINT64_FORMAT, ota_server_get_last_event_seq (f->server));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (write), "Ota-Event-Seq"),
+                   ==, seq);
+  g_clear_pointer (&answer, g_bytes_unref);
+
+  answer = server_send (f, read, &error);
+  g_assert_no_error (error);
+  g_assert_null (soup_message_headers_get_one (soup_message_get_response_headers (read), "Ota-Event-Seq"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -210,6 +239,7 @@ main (int    argc,
   ADD ("/server/events/batch-change-produces-an-event", test_batch_change_produces_an_event);
   ADD ("/server/events/reconnect-since-gets-the-missed-events", test_reconnect_since_gets_missed_events);
   ADD ("/server/events/resync-when-too-old", test_resync_when_too_old);
+  ADD ("/server/events/write-answer-names-its-event", test_write_answer_names_its_event);
 
   return g_test_run ();
 }

@@ -212,6 +212,31 @@ test_cancel_task_and_batch_and_export (ServerFixture *f,
   g_assert_cmpint (json_object_get_int_member (counts (cancelled), "cancelled"), ==, 2);
 }
 
+/* The audit log names the operator by the name of the token they used, also when
+ * several operators work on one server. */
+static void
+test_audit_names_the_token (ServerFixture *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alice = ota_engine_create_token (f->base.engine, "alice", &error);
+  g_autoptr(JsonNode) product = NULL, audit = NULL;
+  JsonObject *entry;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  product = server_json_with_token (f, alice, "POST", "/api/v1/products",
+                                    "{\"key\": \"valve\", \"name\": \"Valve\", "
+                                    "\"project_type\": \"own-brand\", \"network_type\": \"wifi\"}",
+                                    &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
+  audit = request (f, "GET", "/api/v1/audit?limit=1", NULL, SOUP_STATUS_OK);
+  entry = json_array_get_object_element (json_object_get_array_member (json_node_get_object (audit),
+                                                                       "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "product.add");
+  g_assert_cmpstr (json_object_get_string_member (entry, "actor"), ==, "alice");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -223,6 +248,7 @@ main (int    argc,
 
   ADD ("/server/flow/R-V4/verification-and-batch-to-success", test_verification_and_batch_to_success);
   ADD ("/server/flow/R-B17/cancel-task-and-batch-and-export-the-device-list", test_cancel_task_and_batch_and_export);
+  ADD ("/server/flow/audit-names-the-token", test_audit_names_the_token);
 
   return g_test_run ();
 }

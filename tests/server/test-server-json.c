@@ -73,7 +73,7 @@ test_batch_round_trip (OtaTestFixture *f,
     .push_rate = 250, .retry_interval = OTA_RETRY_INTERVAL_10_MINUTES, .retry_limit = 5,
     .timeout_minutes = 90, .sources_named = TRUE, .state = OTA_BATCH_STATE_RUNNING,
     .created_at = OTA_TEST_EPOCH, .source_versions = sources,
-    .counts = { 1, 2, 3, 4, 5, 6, 7 },
+    .counts = { 1, 2, 3, 4, 5, 6, 7 }, .enrolling = 40000,
   };
   g_autoptr(OtaBatch) batch = ota_batch_new (&fields);
   g_autoptr(JsonNode) node = ota_json_from_batch (batch);
@@ -97,6 +97,10 @@ test_batch_round_trip (OtaTestFixture *f,
   g_assert_cmpstrv (ota_batch_get_source_versions (back), sources);
   for (int status = 0; status < OTA_N_TASK_STATUSES; status++)
     g_assert_cmpuint (ota_batch_get_count (back, status), ==, (guint64) status + 1);
+  /* A large batch still enrolling reads as such ("preparing") on the remote side too. */
+  g_assert_cmpint (json_object_get_int_member (object, "enrolling"), ==, 40000);
+  g_assert_cmpuint (ota_batch_get_enrolling (back), ==, 40000);
+  g_assert_cmpuint (ota_batch_get_total (back), ==, ota_batch_get_total (batch));
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ota-batch-page-private.h"
+#include "ota-cell-label.h"
 #include "rollout-test-util.h"
 
 typedef struct {
@@ -116,6 +117,81 @@ test_follows_device_events (Fixture       *f,
   UI_TEST_WAIT_UNTIL (ota_task_row_get_progress (upgrading) == 55);
   g_assert_cmpstr (ota_task_row_get_status_label (upgrading), ==, "Upgrading");
   g_assert_cmpstr (ota_task_row_get_current_version (succeeded), ==, "2.0");
+}
+
+/* The first row widget the column view shows (depth first: rows are in order). */
+static GtkWidget *
+first_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (gtk_widget_get_css_name (child), "row") && gtk_widget_get_mapped (child))
+        return child;
+      if ((found = first_row (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The text cell of @column in the first row shown, or inside its box (progress). */
+static OtaCellLabel *
+first_cell (Fixture *f,
+            guint    column)
+{
+  GtkWidget *row = first_row (GTK_WIDGET (f->page->column_view));
+  GtkWidget *cell = row != NULL ? gtk_widget_get_first_child (row) : NULL;
+  GtkWidget *child;
+
+  for (guint i = 0; i < column && cell != NULL; i++)
+    cell = gtk_widget_get_next_sibling (cell);
+  child = cell != NULL ? gtk_widget_get_first_child (cell) : NULL;
+  if (child != NULL && !OTA_IS_CELL_LABEL (child))
+    child = gtk_widget_get_last_child (child);
+  return child != NULL && OTA_IS_CELL_LABEL (child) ? OTA_CELL_LABEL (child) : NULL;
+}
+
+static gboolean
+first_cell_says (Fixture    *f,
+                 guint       column,
+                 const char *text)
+{
+  OtaCellLabel *label = first_cell (f, column);
+
+  return label != NULL && g_str_equal (ota_cell_label_get_text (label), text);
+}
+
+/* R-D2, R-S2: the cells show their row (status styled by what it is) and follow it; a
+ * new filter refills the row widgets GTK already has instead of making new ones. */
+static void
+test_cells_follow_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  OtaCellLabel *device;
+  gpointer weak;
+
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 0, "dev-01") && first_cell_says (f, 1, "Pushed"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (first_cell (f, 1)), "accent"));
+  g_assert_cmpstr (ota_cell_label_get_text (first_cell (f, 3)), ==, "1.1");
+  device = first_cell (f, 0);
+  weak = device;
+  g_object_add_weak_pointer (G_OBJECT (device), &weak);
+
+  gtk_drop_down_set_selected (f->page->status_dropdown, 1 + OTA_TASK_STATUS_PENDING_PUSH);
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 0, "dev-04") && first_cell_says (f, 1, "Pending push (offline)"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (first_cell (f, 1)), "warning"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (first_cell (f, 1)), "accent"));
+  g_assert_nonnull (weak);
+  g_assert_true (first_cell (f, 0) == device);
+
+  gtk_drop_down_set_selected (f->page->status_dropdown, 0);
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 0, "dev-01"));
+  rollout_test_event (&f->ui, OTA_DEVICE_EVENT_PROGRESS, "dev-01", NULL, 55);
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 1, "Upgrading") && first_cell_says (f, 2, "55 %"));
+  g_assert_nonnull (weak);
+  g_object_remove_weak_pointer (G_OBJECT (device), &weak);
 }
 
 /* R-D2: the status dropdown and the chips filter the list in the engine. */
@@ -268,6 +344,15 @@ test_cancel_task (Fixture       *f,
   g_assert_cmpint (ota_batch_get_state (ota_batch_page_get_batch (f->page)), ==, OTA_BATCH_STATE_RUNNING);
 }
 
+/* The file as written so far, once it ends with a whole line. */
+static gboolean
+read_whole_lines (const char  *path,
+                  char       **contents)
+{
+  g_clear_pointer (contents, g_free);
+  return g_file_get_contents (path, contents, NULL, NULL) && g_str_has_suffix (*contents, "\r\n");
+}
+
 /* R-D2: the device list as CSV, through the backend. */
 static void
 test_export (Fixture       *f,
@@ -279,9 +364,8 @@ test_export (Fixture       *f,
   g_auto(GStrv) lines = NULL;
 
   ota_batch_page_export (f->page, file);
-  /* The backend replaces the file only once all was written. */
-  UI_TEST_WAIT_UNTIL (g_file_query_exists (file, NULL));
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  /* A new file is written in place: it exists (empty) before it is written. */
+  UI_TEST_WAIT_UNTIL (read_whole_lines (path, &contents));
   lines = g_strsplit (contents, "\r\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 29 + 1);
   g_assert_true (g_str_has_prefix (lines[1], "dev-01,pushed,"));
@@ -331,6 +415,7 @@ main (int   argc,
 #define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
   ADD ("/batch-page/R-D2/shows-counts-and-devices", test_shows_batch, NULL);
   ADD ("/batch-page/R-D2/follows-device-events", test_follows_device_events, NULL);
+  ADD ("/batch-page/R-D2/cells-follow-rows-and-keep-widgets", test_cells_follow_rows, NULL);
   ADD ("/batch-page/R-D2/status-filter-narrows-the-list", test_status_filter, NULL);
   ADD ("/batch-page/R-D2/search-narrows-the-list", test_search, NULL);
   ADD ("/batch-page/R-D2/column-headers-sort-in-the-engine", test_column_sort, NULL);

@@ -1,0 +1,384 @@
+/* test-backend-remote.c — what only the remote backend does: connecting with a token,
+ * refusing a bad address, reconnecting with back-off after the server went away and
+ * catching up on what changed meanwhile, stopping an upload midway */
+#include <string.h>
+
+#include "backend-fixture.h"
+
+#define REMOTE(f) OTA_REMOTE_BACKEND ((f)->backend)
+
+static void
+wait_for_state (OtaRemoteBackend *backend,
+                OtaRemoteState    state)
+{
+  CLIENT_TEST_WAIT_UNTIL (ota_remote_backend_get_state (backend) == state);
+}
+
+static void
+on_state (OtaRemoteBackend *backend,
+          GParamSpec       *pspec,
+          GArray           *states)
+{
+  OtaRemoteState state = ota_remote_backend_get_state (backend);
+
+  g_array_append_val (states, state);
+}
+
+/* A port nobody listens on. */
+static guint
+closed_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static GError *
+list_products_error (OtaBackend *backend)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) products = NULL;
+  GError *error = NULL;
+
+  ota_backend_list_products_async (backend, NULL, client_test_store_result, &result);
+  products = ota_backend_list_products_finish (backend, client_test_wait (&result), &error);
+  g_assert_true ((products == NULL) == (error != NULL));
+  return error;
+}
+
+/* A wrong token, or none: refused when connecting, the state stays DISCONNECTED with
+ * the error kept; calls are refused the same way. */
+static void
+test_remote_wrong_token (BackendFixture *f,
+                         gconstpointer   data)
+{
+  const char *tokens[] = { "not-a-token", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (f->url, tokens[i], &error);
+      g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (OtaRemoteState));
+      const GError *last;
+
+      g_assert_no_error (error);
+      g_signal_connect (backend, "notify::state", G_CALLBACK (on_state), states);
+
+      error = backend_test_connect (backend);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_assert_nonnull (strstr (error->message, f->name));
+      g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_DISCONNECTED);
+      g_assert_cmpuint (states->len, ==, 2);
+      g_assert_cmpint (g_array_index (states, OtaRemoteState, 0), ==, OTA_REMOTE_STATE_CONNECTING);
+      last = ota_remote_backend_get_last_error (backend);
+      g_assert_error (last, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_clear_error (&error);
+
+      error = list_products_error (OTA_BACKEND (backend));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_signal_handlers_disconnect_by_data (backend, states);
+    }
+}
+
+/* Nobody listens: the error names the address, for connecting and for calls. */
+static void
+test_remote_unreachable_names_the_address (BackendFixture *f,
+                                           gconstpointer   data)
+{
+  guint port = closed_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (url, f->token, &error);
+
+  g_assert_no_error (error);
+  error = backend_test_connect (backend);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_nonnull (strstr (error->message, address));
+  g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_assert_error (ota_remote_backend_get_last_error (backend), G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_clear_error (&error);
+
+  error = list_products_error (OTA_BACKEND (backend));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_nonnull (strstr (error->message, address));
+}
+
+/* Not an http(s) URL with a host: refused naming the field "url". Good ones are
+ * normalised, as the token store keys them. */
+static void
+test_remote_bad_url_refused (BackendFixture *f,
+                             gconstpointer   data)
+{
+  const char *bad[] = {
+    "", "ota.example.com", "ftp://ota.example.com", "http://", "http://alice@ota.example.com",
+    "http://ota.example.com/?x=1", "http://ota.example.com/#top",
+  };
+  const struct {
+    const char *url;
+    const char *normalised;
+    const char *name;
+  } good[] = {
+    { "  HTTP://Example.COM:80/api/v1/ ", "http://example.com", "example.com:80" },
+    { "https://ota.example.com:443/", "https://ota.example.com", "ota.example.com:443" },
+    { "http://ota.example.com:8080/ota/api/v1", "http://ota.example.com:8080/ota", "ota.example.com:8080" },
+    { "http://[::1]:9000", "http://[::1]:9000", "[::1]:9000" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (bad[i], f->token, &error);
+      g_autofree char *normalised = NULL;
+
+      g_assert_null (backend);
+      g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
+      g_assert_cmpstr (ota_error_get_field (error), ==, "url");
+      g_clear_error (&error);
+
+      normalised = ota_remote_normalise_url (bad[i], &error);
+      g_assert_null (normalised);
+      g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (good[i].url, NULL, &error);
+      g_autofree char *name = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (ota_remote_backend_get_url (backend), ==, good[i].normalised);
+      name = ota_backend_dup_name (OTA_BACKEND (backend));
+      g_assert_cmpstr (name, ==, good[i].name);
+      g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_DISCONNECTED);
+      g_assert_null (ota_remote_backend_get_last_error (backend));
+    }
+}
+
+/* A throw-away self-signed certificate for 127.0.0.1 (FALSE without openssl). */
+static gboolean
+make_certificate (BackendFixture  *f,
+                  char           **cert,
+                  char           **key)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (openssl == NULL)
+    return FALSE;
+  *cert = g_build_filename (f->base.dir, "cert.pem", NULL);
+  *key = g_build_filename (f->base.dir, "key.pem", NULL);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                              "-nodes", "-keyout", *key, "-out", *cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* HTTPS: a certificate the system does not trust is a TLS error naming the server;
+ * trusted through a CA file, the backend connects and works. */
+static void
+test_remote_https (BackendFixture *f,
+                   gconstpointer   data)
+{
+  g_autofree char *cert = NULL, *key = NULL, *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaServer) server = NULL;
+  g_autoptr(OtaRemoteBackend) untrusting = NULL;
+  g_autoptr(OtaRemoteBackend) trusting = NULL;
+
+  if (!make_certificate (f, &cert, &key))
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+
+  server = ota_server_new (f->base.engine, &error);
+  g_assert_no_error (error);
+  ota_server_set_tls_files (server, cert, key, &error);
+  g_assert_no_error (error);
+  ota_server_listen (server, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("https://127.0.0.1:%u", ota_server_get_port (server));
+
+  untrusting = ota_remote_backend_new (url, f->token, &error);
+  g_assert_no_error (error);
+  error = backend_test_connect (untrusting);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == G_TLS_ERROR);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1:"));
+  g_assert_cmpint (ota_remote_backend_get_state (untrusting), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_clear_error (&error);
+
+  trusting = ota_remote_backend_new (url, f->token, &error);
+  g_assert_no_error (error);
+  ota_remote_backend_set_tls_ca_file (trusting, cert, &error);
+  g_assert_no_error (error);
+  error = backend_test_connect (trusting);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_remote_backend_get_state (trusting), ==, OTA_REMOTE_STATE_CONNECTED);
+  error = list_products_error (OTA_BACKEND (trusting));
+  g_assert_no_error (error);
+
+  ota_remote_backend_disconnect (trusting);
+  g_clear_object (&trusting);
+  g_clear_object (&untrusting);
+  backend_test_stop_server (&server);
+}
+
+/* The server goes away: RECONNECTING, retried after 1 s; restarted on the same port,
+ * the backend is CONNECTED again and announces what changed meanwhile (the new server
+ * cannot know what the old one sent: a resync, so the catalogue and every batch the
+ * backend has seen). */
+static void
+test_remote_reconnects_after_restart (BackendFixture *f,
+                                      gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OtaFirmware) firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw",
+                                                           OTA_FIRMWARE_TYPE_FULL, NULL, "1.0", "2.0");
+  g_autoptr(OtaDevice) device = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, "dev-1", "1.0");
+  g_autoptr(OtaDevice) later = NULL;
+  g_autoptr(OtaBatch) batch = NULL;
+  g_autoptr(OtaBatch) seen = NULL;
+  g_autoptr(OtaProduct) product = NULL;
+  const char *sources[] = { "1.0", NULL };
+  const char *devices[] = { "dev-1", NULL };
+  OtaVerifySpec verify = { ota_firmware_get_id (firmware), sources, devices, 30, FALSE };
+  OtaProductSpec spec = { .key = "p2", .name = "Pump" };
+
+  batch = ota_engine_start_verification (f->base.engine, &verify, &error);
+  g_assert_no_error (error);
+  ota_backend_get_batch_async (f->backend, ota_batch_get_id (batch), NULL, client_test_store_result, &result);
+  seen = ota_backend_get_batch_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  backend_test_stop_server (&f->server);
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_RECONNECTING);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 1);
+  g_assert_error (ota_remote_backend_get_last_error (REMOTE (f)), G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_nonnull (strstr (ota_remote_backend_get_last_error (REMOTE (f))->message, f->name));
+
+  /* Meanwhile, on the server's engine. */
+  later = ota_test_add_device (f->base.engine, OTA_TEST_PRODUCT, "dev-2", "1.0");
+  g_ptr_array_set_size (f->catalogue_changes, 0);
+  g_array_set_size (f->batch_changes, 0);
+
+  f->server = backend_test_start_server (f->base.engine, f->port);
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_CONNECTED);
+  g_assert_null (ota_remote_backend_get_last_error (REMOTE (f)));
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 0);
+  CLIENT_TEST_WAIT_UNTIL (backend_fixture_has_change (f, ""));
+  g_assert_true (backend_fixture_has_batch_change (f, ota_batch_get_id (batch)));
+
+  /* Writes and their events go on as before. */
+  ota_backend_add_product_async (f->backend, &spec, NULL, client_test_store_result, &result);
+  product = ota_backend_add_product_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (backend_fixture_has_change (f, "p2"));
+}
+
+/* "Retry now" while the server is still gone: the try fails at once, naming the
+ * server, and the back-off doubles; calls meanwhile are still attempted. Once the
+ * server is back, "Retry now" connects. */
+static void
+test_remote_retry_now_and_back_off (BackendFixture *f,
+                                    gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *last;
+
+  backend_test_stop_server (&f->server);
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_RECONNECTING);
+
+  ota_remote_backend_reconnect_now (REMOTE (f));
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 0);
+  CLIENT_TEST_WAIT_UNTIL (ota_remote_backend_get_retry_in (REMOTE (f)) > 0);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 2);
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_RECONNECTING);
+  last = ota_remote_backend_get_last_error (REMOTE (f));
+  g_assert_error (last, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_nonnull (strstr (last->message, f->name));
+
+  error = list_products_error (f->backend);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_nonnull (strstr (error->message, f->name));
+
+  f->server = backend_test_start_server (f->base.engine, f->port);
+  ota_remote_backend_reconnect_now (REMOTE (f));
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_CONNECTED);
+
+  /* Disconnecting stops it all. */
+  ota_remote_backend_disconnect (REMOTE (f));
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_assert_null (ota_remote_backend_get_last_error (REMOTE (f)));
+}
+
+/* R-F8: an upload cancelled while its body goes out stops at once; the server stores
+ * nothing and announces nothing. */
+static void
+test_firmwares_cancel_midway_changes_nothing (BackendFixture *f,
+                                              gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OtaProduct) product = backend_fixture_add_product (f, "p1");
+  g_autofree char *path = backend_fixture_write_firmware (f, "fw.bin", 8 * 1024 * 1024);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(OtaFirmware) firmware = NULL;
+  g_autofree char *before = ota_test_dump_store (f->base.engine);
+  g_autofree char *after = NULL;
+  const char *sources[] = { "1.0", NULL };
+  OtaFirmwareSpec spec = {
+    .product_key = "p1", .name = "fw", .type = OTA_FIRMWARE_TYPE_FULL, .version = "2.0",
+    .source_versions = sources, .sign_algorithm = OTA_SIGN_ALGORITHM_SHA256,
+  };
+  BackendProgress progress = BACKEND_PROGRESS_INIT;
+
+  progress.cancel_at_first = cancellable;
+  ota_backend_add_firmware_async (f->backend, &spec, file, backend_progress_report, &progress,
+                                  cancellable, client_test_store_result, &result);
+  firmware = ota_backend_add_firmware_finish (f->backend, client_test_wait (&result), &error);
+  backend_progress_finish (&progress);
+
+  g_assert_null (firmware);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (progress.calls, >=, 1);
+  g_assert_cmpuint (progress.done, <, 8 * 1024 * 1024);
+  after = ota_test_dump_store (f->base.engine);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+}
+
+
+void
+backend_test_add_remote (void)
+{
+  BACKEND_TEST_ADD ("/client/backend/remote/wrong-token-refused", test_remote_wrong_token);
+  BACKEND_TEST_ADD ("/client/backend/remote/unreachable-names-the-address",
+                    test_remote_unreachable_names_the_address);
+  BACKEND_TEST_ADD ("/client/backend/remote/bad-url-refused", test_remote_bad_url_refused);
+  BACKEND_TEST_ADD ("/client/backend/remote/https-needs-a-trusted-certificate", test_remote_https);
+  BACKEND_TEST_ADD ("/client/backend/remote/reconnects-after-restart", test_remote_reconnects_after_restart);
+  BACKEND_TEST_ADD ("/client/backend/remote/retry-now-and-back-off", test_remote_retry_now_and_back_off);
+  BACKEND_TEST_ADD ("/client/backend/remote/R-F8/upload-cancelled-midway",
+                    test_firmwares_cancel_midway_changes_nothing);
+}
