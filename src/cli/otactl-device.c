@@ -1,6 +1,7 @@
 /* otactl-device.c — "otactl device …": add, CSV import and export, list (R-DV1, R-DV2) */
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,27 +80,72 @@ device_add (Otactl  *ctl,
 }
 
 /* Standard input into a temporary file, which the caller deletes: the backend imports
- * files (a server needs the size before the upload). */
+ * files (a server needs the size before the upload). Errors speak of standard input,
+ * never of the temporary file, which the user did not name. */
 static GFile *
 spool_stdin (Otactl  *ctl,
              GError **error)
 {
-  g_autoptr(GFileIOStream) io = NULL;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "otactl-import-XXXXXX.csv", NULL);
   g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GFile) tmp = g_file_new_tmp ("otactl-import-XXXXXX.csv", &io, error);
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GFile) tmp = NULL;
+  GError *local_error = NULL;
+  int fd = g_mkstemp (path);
 
-  if (tmp == NULL)
-    return NULL;
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *dir = g_filename_display_name (g_get_tmp_dir ());
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot keep standard input for the import in the temporary folder “%s”: %s"),
+                   dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  tmp = g_file_new_for_path (path);
+  out = g_unix_output_stream_new (fd, TRUE);
+
   otactl_catch_sigint (ctl, TRUE);
-  if (g_output_stream_splice (g_io_stream_get_output_stream (G_IO_STREAM (io)), in,
-                              G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, ctl->cancellable, error) < 0)
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, ctl->cancellable,
+                              &local_error) < 0)
     {
       otactl_catch_sigint (ctl, FALSE);
       g_file_delete (tmp, NULL, NULL);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, local_error);
+      else
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       _("Cannot read standard input: %s"), local_error->message);
+          g_error_free (local_error);
+        }
       return NULL;
     }
   otactl_catch_sigint (ctl, FALSE);
   return g_steal_pointer (&tmp);
+}
+
+/* The backend names the file it was given: for standard input, "-" as the user wrote. */
+static void
+name_stdin (GError **error,
+            GFile   *spool)
+{
+  g_autofree char *path = g_file_get_path (spool);
+  g_autofree char *shown = g_file_get_parse_name (spool);
+  const char *names[] = { shown, path };
+
+  if (error == NULL || *error == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i] != NULL && strstr ((*error)->message, names[i]) != NULL)
+      {
+        g_auto(GStrv) parts = g_strsplit ((*error)->message, names[i], -1);
+
+        g_free ((*error)->message);
+        (*error)->message = g_strjoinv ("-", parts);
+      }
 }
 
 static gboolean
@@ -121,7 +167,10 @@ import_one (Otactl          *ctl,
       ok = ota_backend_import_devices_finish (backend, otactl_await (ctl), result, error);
       otactl_progress_end ();
       if (from_stdin)
-        g_file_delete (file, NULL, NULL);
+        {
+          name_stdin (error, file);
+          g_file_delete (file, NULL, NULL);
+        }
     }
 
   if (!ok)

@@ -29,6 +29,7 @@ typedef struct {
   char         *server;       /* --server, else $OTA_SERVER (see otactl_is_remote) */
   gboolean      server_from_env; /* the server came from $OTA_SERVER */
   gboolean      token_from_env;  /* the token came from $OTA_TOKEN, not the keyring */
+  char         *tls_ca;       /* --tls-ca, else $OTA_CA_FILE: the server's CA (PEM) */
   gboolean      json;         /* --json */
   OtaEngine    *engine;       /* opened on first use */
   OtaBackend   *backend;      /* what the commands work on, made on first use */

@@ -37,6 +37,7 @@ otactl_is_remote (Otactl *ctl)
   return TRUE;
 }
 
+/* (transfer full): free with ota_token_free(). */
 static char *
 find_token (Otactl  *ctl,
             GError **error)
@@ -45,11 +46,15 @@ find_token (Otactl  *ctl,
   g_autoptr(GError) keyring_error = NULL;
   char *token;
 
-  if (env != NULL && *env != '\0')
+  /* "export OTA_TOKEN=$(cat token.txt)" from a file with Windows line ends keeps a CR,
+   * which would make the header invalid or the token wrong. */
+  token = env != NULL ? g_strstrip (g_strdup (env)) : NULL;
+  if (token != NULL && *token != '\0')
     {
       ctl->token_from_env = TRUE;
-      return g_strdup (env);
+      return token;
     }
+  ota_token_free (token);
 
   token = ota_token_store_lookup_sync (ctl->server, ctl->cancellable, &keyring_error);
   if (token != NULL)
@@ -66,11 +71,39 @@ find_token (Otactl  *ctl,
   return NULL;
 }
 
+/* A backend for @url that says it is otactl and trusts --tls-ca (or $OTA_CA_FILE). */
+static OtaRemoteBackend *
+new_remote (Otactl      *ctl,
+            const char  *url,
+            const char  *token,
+            GError     **error)
+{
+  const char *ca_file = ctl->tls_ca != NULL ? ctl->tls_ca : g_getenv ("OTA_CA_FILE");
+  g_autoptr(OtaRemoteBackend) remote = ota_remote_backend_new (url, token, error);
+  g_autoptr(GError) ca_error = NULL;
+
+  if (remote == NULL)
+    return NULL;
+  ota_remote_backend_set_user_agent (remote, "otactl/" PACKAGE_VERSION);
+
+  if (ca_file != NULL && *ca_file != '\0' &&
+      !ota_remote_backend_set_tls_ca_file (remote, ca_file, &ca_error))
+    {
+      g_autofree char *name = g_filename_display_name (ca_file);
+
+      ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "tls-ca",
+                           _("Cannot use the certificates in “%s” (--tls-ca, OTA_CA_FILE): %s"), name,
+                           ca_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&remote);
+}
+
 OtaBackend *
 otactl_get_backend (Otactl  *ctl,
                     GError **error)
 {
-  g_autofree char *token = NULL;
+  char *token = NULL;
   OtaRemoteBackend *remote;
 
   if (ctl->backend != NULL)
@@ -93,8 +126,11 @@ otactl_get_backend (Otactl  *ctl,
       otactl_usage_error (error, _("--db and --server cannot be used together"));
       return NULL;
     }
-  if ((token = find_token (ctl, error)) == NULL ||
-      (remote = ota_remote_backend_new (ctl->server, token, error)) == NULL)
+  if ((token = find_token (ctl, error)) == NULL)
+    return NULL;
+  remote = new_remote (ctl, ctl->server, token, error);
+  ota_token_free (token);
+  if (remote == NULL)
     return NULL;
 
   ctl->backend = OTA_BACKEND (remote);
@@ -210,7 +246,7 @@ read_token (const char  *server,
     g_strstrip (token);
   if (token == NULL || *token == '\0')
     {
-      g_free (token);
+      ota_token_free (token);
       otactl_usage_error (error, _("No token given: type it at the prompt, or pipe it in, like "
                                    "“ota-server token create NAME | otactl login %s”"), server);
       return NULL;
@@ -255,26 +291,32 @@ otactl_login_run (Otactl  *ctl,
                                  "keyring, for “otactl --server URL”. The token is read from standard "
                                  "input, or asked for (not shown) on a terminal."), NULL);
   g_autofree char *server = NULL;
-  g_autofree char *token = NULL;
+  char *token = NULL;
   g_autofree char *text = NULL;
   g_autoptr(OtaRemoteBackend) remote = NULL;
   gboolean ok;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
       (server = ota_remote_normalise_url (argv[1], error)) == NULL ||
-      (token = read_token (server, error)) == NULL ||
-      (remote = ota_remote_backend_new (server, token, error)) == NULL)
+      (token = read_token (server, error)) == NULL)
     return FALSE;
+  if ((remote = new_remote (ctl, server, token, error)) == NULL)
+    {
+      ota_token_free (token);
+      return FALSE;
+    }
 
   /* Only a token the server takes is kept. */
   ota_remote_backend_connect_async (remote, OTACTL_ASYNC (ctl));
   ok = ota_remote_backend_connect_finish (remote, otactl_await (ctl), error);
   ota_remote_backend_disconnect (remote);
+  if (ok)
+    {
+      ota_token_store_save_async (server, token, OTACTL_ASYNC (ctl));
+      ok = ota_token_store_save_finish (otactl_await (ctl), error);
+    }
+  ota_token_free (token);
   if (!ok)
-    return FALSE;
-
-  ota_token_store_save_async (server, token, OTACTL_ASYNC (ctl));
-  if (!ota_token_store_save_finish (otactl_await (ctl), error))
     return FALSE;
 
   text = g_strdup_printf (_("Logged in to %s: the token is kept in the keyring"), server);
@@ -292,7 +334,8 @@ otactl_logout_run (Otactl  *ctl,
     otactl_option_context_new (ctl, "logout", _("URL"),
                                _("Forget the token kept in the keyring for the server at URL."), NULL);
   g_autofree char *server = NULL;
-  g_autofree char *token = NULL;
+  char *token = NULL;
+  gboolean kept;
   g_autofree char *text = NULL;
   GError *local_error = NULL;
 
@@ -307,8 +350,10 @@ otactl_logout_run (Otactl  *ctl,
       g_propagate_error (error, local_error);
       return FALSE;
     }
+  kept = token != NULL;
+  ota_token_free (token);
 
-  if (token == NULL)
+  if (!kept)
     {
       text = g_strdup_printf (_("No token was kept for %s"), server);
       print_server_result (ctl, server, "forgotten", FALSE, text);

@@ -126,7 +126,8 @@ exit_codes_text (void)
                             "$XDG_DATA_HOME/ota-console/ota.db. With --server URL (or "
                             "$OTA_SERVER when --db is not given) commands run on an ota-server; "
                             "the token is $OTA_TOKEN, else the one “otactl login URL” kept "
-                            "in the keyring."));
+                            "in the keyring; an https server’s certificate is checked against "
+                            "--tls-ca FILE (or $OTA_CA_FILE), else the system’s authorities."));
 }
 
 gboolean
@@ -177,6 +178,8 @@ otactl_option_context_new (Otactl             *ctl,
   const GOptionEntry global_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl->db_path, N_("Database file"), N_("PATH") },
     { "server", 0, 0, G_OPTION_ARG_STRING, &ctl->server, N_("Work on this ota-server"), N_("URL") },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &ctl->tls_ca,
+      N_("Trust the server’s certificate if signed by one in FILE (PEM)"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &ctl->json, N_("Print data as JSON"), NULL },
     { NULL }
   };
@@ -346,6 +349,9 @@ main (int    argc,
       N_("Database file (default: $OTA_DB, else $XDG_DATA_HOME/ota-console/ota.db)"), N_("PATH") },
     { "server", 0, 0, G_OPTION_ARG_STRING, &ctl.server,
       N_("Work on this ota-server instead of a database (default: $OTA_SERVER)"), N_("URL") },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &ctl.tls_ca,
+      N_("Trust the server’s certificate if signed by one in FILE (PEM), instead of the system’s "
+         "certificate authorities (default: $OTA_CA_FILE)"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &ctl.json, N_("Print data as JSON"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
@@ -402,6 +408,7 @@ main (int    argc,
   g_clear_object (&ctl.cancellable);
   g_free (ctl.db_path);
   g_free (ctl.server);
+  g_free (ctl.tls_ca);
 
   return status;
 }

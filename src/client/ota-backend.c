@@ -14,6 +14,9 @@ static guint backend_signals[N_SIGNALS];
 static void
 ota_backend_default_init (OtaBackendInterface *iface)
 {
+  /* Implementations end their operations alike: they bring only the _async vfuncs. */
+  ota_backend_init_finish (iface);
+
   /**
    * OtaBackend:name:
    *

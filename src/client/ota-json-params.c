@@ -316,9 +316,22 @@ ota_json_to_error (JsonNode *body)
         return error;
       }
 
-  if (g_str_equal (code, "not-supported"))
+  /* A body over the server's limit: for an upload, the file is too large (the remote
+   * backend names the field "file" then, as the engine does). */
+  if (g_str_equal (code, "too-large"))
+    {
+      ota_error_set_field (&error, OTA_ERROR_INVALID_FIELD, field, "%s", message);
+      return error;
+    }
+  /* "No such endpoint" (an older or newer server) is not "no such product". */
+  if (g_str_equal (code, "not-supported") || g_str_equal (code, "no-endpoint") ||
+      g_str_equal (code, "method-not-allowed"))
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, message);
   if (g_str_equal (code, "unauthorised") || g_str_equal (code, "forbidden"))
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, message);
+  if (g_str_equal (code, "unavailable"))
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_BUSY, message);
+  if (g_str_equal (code, "bad-request") || g_str_equal (code, "range-not-satisfiable"))
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, message);
 }

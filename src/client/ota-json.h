@@ -135,7 +135,11 @@ const char    *ota_json_error_code              (const GError   *error);
 /* {"code", "field" (snake_case member or null), "message"}. */
 JsonNode      *ota_json_from_error              (const GError   *error);
 /* Rebuilds the engine's error from an error body, the field back in engine spelling.
- * Codes that are not the engine's become G_IO_ERROR errors. (transfer full) */
+ * The HTTP layer's codes: "too-large" → OTA_ERROR_INVALID_FIELD (the body's field);
+ * "unauthorised", "forbidden" → G_IO_ERROR_PERMISSION_DENIED; "no-endpoint",
+ * "method-not-allowed", "not-supported" → G_IO_ERROR_NOT_SUPPORTED; "unavailable" →
+ * G_IO_ERROR_BUSY; "bad-request", "range-not-satisfiable" → G_IO_ERROR_INVALID_ARGUMENT;
+ * others G_IO_ERROR_FAILED; the message kept. (transfer full) */
 GError        *ota_json_to_error                (JsonNode       *body);
 
 /* ---- Helpers ------------------------------------------------------------------ */

@@ -1,7 +1,5 @@
 /* ota-local-backend-call.c — the part every OtaLocalBackend operation shares: its
  * arguments, and running its engine call on a worker through ota_local_backend_run() */
-#include <string.h>
-
 #include "ota-local-backend-private.h"
 
 OtaLocalArgs *
@@ -150,21 +148,4 @@ ota_local_backend_export (OtaLocalBackend     *self,
   args->export = export;
   ota_local_backend_check (self, source_tag, args, FALSE, export_file, cancellable,
                            callback, user_data);
-}
-
-gboolean
-ota_local_finish_copy (OtaBackend    *backend,
-                       GAsyncResult  *result,
-                       gpointer       out,
-                       gsize          size,
-                       GError       **error)
-{
-  g_autofree gpointer found = ota_local_finish_pointer (backend, result, error);
-
-  if (found == NULL)
-    return FALSE;
-
-  if (out != NULL)
-    memcpy (out, found, size);
-  return TRUE;
 }

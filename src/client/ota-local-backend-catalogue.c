@@ -34,8 +34,6 @@ list_products_async (OtaBackend *backend, OTA_BACKEND_ASYNC_ARGS)
                           cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (list_products, GPtrArray)
-
 static gpointer
 get_product (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -48,8 +46,6 @@ get_product_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_ARGS)
   ota_local_backend_call (SELF (backend), get_product_async, ota_local_args_new_key (key), FALSE,
                           get_product, g_object_unref, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (get_product, OtaProduct)
 
 static gpointer
 add_product (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
@@ -69,8 +65,6 @@ add_product_async (OtaBackend *backend, const OtaProductSpec *spec, OTA_BACKEND_
                           add_product, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (add_product, OtaProduct)
-
 static gpointer
 set_secure_upgrade (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -89,8 +83,6 @@ set_secure_upgrade_async (OtaBackend *backend, const char *key, gboolean enabled
                           set_secure_upgrade, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (set_secure_upgrade, OtaProduct)
-
 static gpointer
 dup_public_key (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -103,8 +95,6 @@ dup_public_key_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_AR
   ota_local_backend_call (SELF (backend), dup_public_key_async, ota_local_args_new_key (key),
                           FALSE, dup_public_key, g_free, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (dup_public_key, char)
 
 static gpointer
 list_modules (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
@@ -119,8 +109,6 @@ list_modules_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_AS
                           FALSE, list_modules, (GDestroyNotify) g_ptr_array_unref,
                           cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (list_modules, GPtrArray)
 
 /* ---- Devices -------------------------------------------------------------- */
 
@@ -157,8 +145,6 @@ add_device_async (OtaBackend *backend, const OtaDeviceSpec *spec, OTA_BACKEND_AS
   ota_local_backend_call (SELF (backend), add_device_async, args, TRUE,
                           add_device, g_object_unref, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (add_device, OtaDevice)
 
 static gpointer
 import_devices (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
@@ -207,15 +193,6 @@ import_devices_async (OtaBackend *backend, GFile *file, OtaProgressFunc progress
 }
 
 static gboolean
-import_devices_finish (OtaBackend       *backend,
-                       GAsyncResult     *result,
-                       OtaImportResult  *import_result,
-                       GError          **error)
-{
-  return ota_local_finish_copy (backend, result, import_result, sizeof *import_result, error);
-}
-
-static gboolean
 write_devices (OtaEngine *engine, OtaLocalArgs *args, GOutputStream *stream,
                GCancellable *cancellable, GError **error)
 {
@@ -249,8 +226,6 @@ list_firmwares_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_
                           cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (list_firmwares, GPtrArray)
-
 static gpointer
 get_firmware (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -263,8 +238,6 @@ get_firmware_async (OtaBackend *backend, gint64 firmware_id, OTA_BACKEND_ASYNC_A
   ota_local_backend_call (SELF (backend), get_firmware_async, ota_local_args_new_id (firmware_id),
                           FALSE, get_firmware, g_object_unref, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (get_firmware, OtaFirmware)
 
 static gboolean
 check_firmware_spec (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
@@ -306,39 +279,8 @@ add_firmware_async (OtaBackend *backend, const OtaFirmwareSpec *spec, GFile *fil
                           add_firmware, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (add_firmware, OtaFirmware)
-
 void
 ota_local_backend_init_catalogue (OtaBackendInterface *iface)
 {
-  iface->list_products_async = list_products_async;
-  iface->list_products_finish = list_products_finish;
-  iface->get_product_async = get_product_async;
-  iface->get_product_finish = get_product_finish;
-  iface->add_product_async = add_product_async;
-  iface->add_product_finish = add_product_finish;
-  iface->set_secure_upgrade_async = set_secure_upgrade_async;
-  iface->set_secure_upgrade_finish = set_secure_upgrade_finish;
-  iface->dup_public_key_async = dup_public_key_async;
-  iface->dup_public_key_finish = dup_public_key_finish;
-  iface->list_modules_async = list_modules_async;
-  iface->list_modules_finish = list_modules_finish;
-
-  iface->query_devices_async = query_devices_async;
-  iface->query_devices_finish = ota_local_finish_page;
-  iface->add_device_async = add_device_async;
-  iface->add_device_finish = add_device_finish;
-  iface->import_devices_async = import_devices_async;
-  iface->import_devices_finish = import_devices_finish;
-  iface->export_devices_async = export_devices_async;
-  iface->export_devices_finish = ota_local_finish_boolean;
-
-  iface->list_firmwares_async = list_firmwares_async;
-  iface->list_firmwares_finish = list_firmwares_finish;
-  iface->get_firmware_async = get_firmware_async;
-  iface->get_firmware_finish = get_firmware_finish;
-  iface->check_firmware_spec_async = check_firmware_spec_async;
-  iface->check_firmware_spec_finish = ota_local_finish_boolean;
-  iface->add_firmware_async = add_firmware_async;
-  iface->add_firmware_finish = add_firmware_finish;
+  OTA_BACKEND_SET_CATALOGUE_ASYNC (iface);
 }

@@ -1,7 +1,9 @@
 /* ota-local-backend-private.h — what the OtaLocalBackend files share: the arguments of
- * an operation, running it on a worker thread, returning and finishing */
+ * an operation, running it on a worker thread and returning its result */
 #pragma once
 
+#include "ota-backend-private.h"
+#include "ota-due-scheduler.h"
 #include "ota-local-backend.h"
 #include "ota-progress-relay.h"
 
@@ -15,13 +17,9 @@ struct _OtaLocalBackend
   GMainContext *context;            /* where this backend's signals are emitted */
   gulong        batch_changed_id;
 
-  /* The scheduler (ota-local-backend.c): the engine's due work, run on a worker when it
-   * falls due. */
-  gboolean      scheduler;
-  GSource      *due_source;
-  gboolean      due_running;
-  gboolean      due_again;
-  gulong        clock_changed_id;
+  /* The engine's due work, run on a worker when it falls due ("scheduler"). */
+  gboolean         scheduler;
+  OtaDueScheduler *due_scheduler;
 };
 
 typedef struct _OtaLocalArgs OtaLocalArgs;
@@ -101,7 +99,8 @@ void      ota_local_return        (GTask               *task,
                                    gpointer             result,
                                    GDestroyNotify       result_free,
                                    GError              *error);
-/* Worker side: a page of query results and the number of matches before paging. */
+/* Worker side: a page of query results (an OtaBackendPage) and the number of matches
+ * before paging. */
 void      ota_local_return_page   (GTask               *task,
                                    GPtrArray           *items,
                                    guint64              total,
@@ -118,35 +117,6 @@ void      ota_local_backend_catalogue_changed_later (OtaLocalBackend *self,
 /* Worker side: the product of a batch, or NULL when it cannot be read. */
 char     *ota_local_backend_dup_batch_product       (OtaLocalBackend *self,
                                                      gint64           batch_id);
-
-gpointer  ota_local_finish_pointer (OtaBackend   *backend,
-                                    GAsyncResult *result,
-                                    GError      **error);
-GPtrArray *ota_local_finish_page  (OtaBackend   *backend,
-                                    GAsyncResult *result,
-                                    guint64      *total,
-                                    GError      **error);
-gboolean  ota_local_finish_boolean (OtaBackend   *backend,
-                                    GAsyncResult *result,
-                                    GError      **error);
-
-/* Finishes a call that returned a copy of a plain struct of @size bytes: copies it to
- * @out (optional). */
-gboolean  ota_local_finish_copy    (OtaBackend   *backend,
-                                    GAsyncResult *result,
-                                    gpointer      out,
-                                    gsize         size,
-                                    GError      **error);
-
-/* Typed finish vfuncs over ota_local_finish_pointer(). */
-#define OTA_LOCAL_FINISH_POINTER(name, type) \
-  static type * \
-  name##_finish (OtaBackend    *backend, \
-                 GAsyncResult  *result, \
-                 GError       **error) \
-  { \
-    return ota_local_finish_pointer (backend, result, error); \
-  }
 
 /* Writes @file through @write; the file is replaced only when all was written. Errors
  * other than a cancel name the field "file". */

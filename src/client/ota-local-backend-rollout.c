@@ -47,8 +47,6 @@ start_verification_async (OtaBackend *backend, const OtaVerifySpec *spec, OTA_BA
                           start_verification, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (start_verification, OtaBatch)
-
 static gpointer
 forecast_batch (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -69,15 +67,6 @@ forecast_batch_async (OtaBackend *backend, const OtaBatchSpec *spec, OTA_BACKEND
                           forecast_batch, g_free, cancellable, callback, user_data);
 }
 
-static gboolean
-forecast_batch_finish (OtaBackend        *backend,
-                       GAsyncResult      *result,
-                       OtaBatchForecast  *forecast,
-                       GError           **error)
-{
-  return ota_local_finish_copy (backend, result, forecast, sizeof *forecast, error);
-}
-
 static gpointer
 create_batch (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -94,8 +83,6 @@ create_batch_async (OtaBackend *backend, const OtaBatchSpec *spec, OTA_BACKEND_A
                           create_batch, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (create_batch, OtaBatch)
-
 static gpointer
 list_batches (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -110,8 +97,6 @@ list_batches_async (OtaBackend *backend, gint64 firmware_id, OTA_BACKEND_ASYNC_A
                           cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (list_batches, GPtrArray)
-
 static gpointer
 get_batch (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -125,8 +110,6 @@ get_batch_async (OtaBackend *backend, gint64 batch_id, OTA_BACKEND_ASYNC_ARGS)
                           FALSE, get_batch, g_object_unref, cancellable, callback, user_data);
 }
 
-OTA_LOCAL_FINISH_POINTER (get_batch, OtaBatch)
-
 static gpointer
 cancel_batch (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
@@ -139,8 +122,6 @@ cancel_batch_async (OtaBackend *backend, gint64 batch_id, OTA_BACKEND_ASYNC_ARGS
   ota_local_backend_call (SELF (backend), cancel_batch_async, ota_local_args_new_id (batch_id),
                           TRUE, cancel_batch, g_object_unref, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (cancel_batch, OtaBatch)
 
 /* ---- Tasks ------------------------------------------------------------------ */
 
@@ -161,8 +142,6 @@ cancel_task_async (OtaBackend *backend, gint64 task_id, OTA_BACKEND_ASYNC_ARGS)
   ota_local_backend_call (SELF (backend), cancel_task_async, ota_local_args_new_id (task_id),
                           TRUE, cancel_task, g_object_unref, cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (cancel_task, OtaTask)
 
 static GPtrArray *
 query_tasks (OtaLocalBackend *self, OtaLocalArgs *args, guint64 *total, GError **error)
@@ -195,8 +174,6 @@ count_failures_async (OtaBackend *backend, gint64 batch_id, OTA_BACKEND_ASYNC_AR
                           FALSE, count_failures, (GDestroyNotify) g_array_unref,
                           cancellable, callback, user_data);
 }
-
-OTA_LOCAL_FINISH_POINTER (count_failures, GArray)
 
 static gboolean
 write_tasks (OtaEngine *engine, OtaLocalArgs *args, GOutputStream *stream,
@@ -259,11 +236,12 @@ apply_device_event_async (OtaBackend *backend, const OtaDeviceEvent *event, OTA_
 }
 
 /* No "catalogue-changed" here: a demo runs this several times a second, and what it
- * changes shows up as "batch-changed". */
+ * changes shows up as "batch-changed". Through the scheduler, which may be running the
+ * same due work on its own worker right now (a clock advance wakes it too). */
 static gboolean
 run_due (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {
-  return ota_engine_run_due (self->engine, error);
+  return ota_due_scheduler_run_due (self->due_scheduler, error);
 }
 
 static void
@@ -295,34 +273,5 @@ advance_clock_async (OtaBackend *backend, GTimeSpan delta, OTA_BACKEND_ASYNC_ARG
 void
 ota_local_backend_init_rollout (OtaBackendInterface *iface)
 {
-  iface->start_verification_async = start_verification_async;
-  iface->start_verification_finish = start_verification_finish;
-  iface->forecast_batch_async = forecast_batch_async;
-  iface->forecast_batch_finish = forecast_batch_finish;
-  iface->create_batch_async = create_batch_async;
-  iface->create_batch_finish = create_batch_finish;
-  iface->list_batches_async = list_batches_async;
-  iface->list_batches_finish = list_batches_finish;
-  iface->get_batch_async = get_batch_async;
-  iface->get_batch_finish = get_batch_finish;
-  iface->cancel_batch_async = cancel_batch_async;
-  iface->cancel_batch_finish = cancel_batch_finish;
-
-  iface->cancel_task_async = cancel_task_async;
-  iface->cancel_task_finish = cancel_task_finish;
-  iface->query_tasks_async = query_tasks_async;
-  iface->query_tasks_finish = ota_local_finish_page;
-  iface->count_failures_async = count_failures_async;
-  iface->count_failures_finish = count_failures_finish;
-  iface->export_tasks_async = export_tasks_async;
-  iface->export_tasks_finish = ota_local_finish_boolean;
-
-  iface->list_audit_async = list_audit_async;
-  iface->list_audit_finish = ota_local_finish_page;
-  iface->apply_device_event_async = apply_device_event_async;
-  iface->apply_device_event_finish = ota_local_finish_boolean;
-  iface->run_due_async = run_due_async;
-  iface->run_due_finish = ota_local_finish_boolean;
-  iface->advance_clock_async = advance_clock_async;
-  iface->advance_clock_finish = ota_local_finish_boolean;
+  OTA_BACKEND_SET_ROLLOUT_ASYNC (iface);
 }

@@ -18,15 +18,14 @@ enum {
 
 static GParamSpec *scheduler_pspec;
 
-static void scheduler_stop (OtaLocalBackend *self);
-
 static void
 ota_local_backend_dispose (GObject *object)
 {
   OtaLocalBackend *self = OTA_LOCAL_BACKEND (object);
 
   /* A run in flight holds the backend: there is none by now, only the timeout. */
-  scheduler_stop (self);
+  if (self->due_scheduler != NULL)
+    ota_due_scheduler_stop (self->due_scheduler);
   g_clear_signal_handler (&self->batch_changed_id, self->engine);
   g_clear_object (&self->engine);
 
@@ -38,6 +37,7 @@ ota_local_backend_finalize (GObject *object)
 {
   OtaLocalBackend *self = OTA_LOCAL_BACKEND (object);
 
+  g_clear_pointer (&self->due_scheduler, ota_due_scheduler_free);
   g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (ota_local_backend_parent_class)->finalize (object);
@@ -152,6 +152,7 @@ ota_local_backend_new (OtaEngine *engine)
   self->engine = g_object_ref (engine);
   self->batch_changed_id = g_signal_connect (engine, "batch-changed",
                                              G_CALLBACK (on_engine_batch_changed), self);
+  self->due_scheduler = ota_due_scheduler_new (G_OBJECT (self), engine, self->context, G_LOG_DOMAIN);
   ota_local_backend_set_scheduler (self, !OTA_IS_MANUAL_CLOCK (ota_engine_get_clock (engine)));
   return OTA_BACKEND (self);
 }
@@ -163,138 +164,7 @@ ota_local_backend_get_engine (OtaLocalBackend *self)
   return self->engine;
 }
 
-/* ---- The scheduler -------------------------------------------------------------
-
- * Reading the next due time and running what is due take the store's lock (which an
- * import may hold for seconds), so both happen on a worker; the main context only keeps
- * a timeout for the next due time, computed from the engine's clock. One run at a time:
- * a write or a clock jump during a run looks again when it is over. */
-
-/* Looks again at least this often, in case the wall clock was set forward. */
-#define MAX_WAIT_MS (60 * 60 * 1000)
-
-static void start_run (OtaLocalBackend *self);
-
-static gboolean
-on_due (gpointer user_data)
-{
-  OtaLocalBackend *self = user_data;
-
-  g_clear_pointer (&self->due_source, g_source_unref);
-  start_run (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-due_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  OtaEngine *engine = task_data;
-  OtaClock *clock = ota_engine_get_clock (engine);
-  g_autoptr(GError) error = NULL;
-  gint64 next = ota_engine_get_next_due (engine);
-
-  if (next <= ota_clock_get_now (clock))
-    {
-      if (!ota_engine_run_due (engine, &error))
-        {
-          /* Tried again in a second rather than in a busy loop. */
-          g_warning ("Running the due work failed: %s", error->message);
-          g_task_return_int (task, ota_clock_get_now (clock) + G_USEC_PER_SEC);
-          return;
-        }
-      next = ota_engine_get_next_due (engine);
-    }
-
-  g_task_return_int (task, next);
-}
-
-static void
-due_done (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(OtaLocalBackend) self = user_data;
-  gint64 next = g_task_propagate_int (G_TASK (result), NULL);
-  gint64 wait_us;
-  guint wait_ms;
-
-  self->due_running = FALSE;
-  if (!self->scheduler || self->engine == NULL)
-    return;
-  if (self->due_again)
-    {
-      self->due_again = FALSE;
-      start_run (self);
-      return;
-    }
-
-  wait_us = next == G_MAXINT64 ? G_MAXINT64
-            : next - ota_clock_get_now (ota_engine_get_clock (self->engine));
-  wait_ms = wait_us <= 0 ? 0 : (guint) MIN ((wait_us + 999) / 1000, MAX_WAIT_MS);
-
-  self->due_source = g_timeout_source_new (wait_ms);
-  g_source_set_callback (self->due_source, on_due, self, NULL);
-  g_source_set_static_name (self->due_source, "[ota] due work");
-  g_source_attach (self->due_source, self->context);
-}
-
-static void
-start_run (OtaLocalBackend *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (self->due_source != NULL)
-    {
-      g_source_destroy (self->due_source);
-      g_clear_pointer (&self->due_source, g_source_unref);
-    }
-  if (!self->scheduler || self->engine == NULL)
-    return;
-  if (self->due_running)
-    {
-      self->due_again = TRUE;
-      return;
-    }
-
-  self->due_running = TRUE;
-  /* No source object: the reference in the callback's data keeps the backend (and so
-   * the engine) until the run is over, and is dropped on the main context. */
-  task = g_task_new (NULL, NULL, due_done, g_object_ref (self));
-  g_task_set_source_tag (task, start_run);
-  g_task_set_task_data (task, g_object_ref (self->engine), g_object_unref);
-  g_task_run_in_thread (task, due_thread);
-}
-
-static gboolean
-rearm_in_context (gpointer user_data)
-{
-  ota_local_backend_rearm (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* The clock may jump on any thread (a test advancing a manual clock). */
-static void
-on_clock_changed (OtaClock        *clock,
-                  OtaLocalBackend *self)
-{
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, rearm_in_context,
-                              g_object_ref (self), g_object_unref);
-}
-
-static void
-scheduler_stop (OtaLocalBackend *self)
-{
-  if (self->clock_changed_id != 0 && self->engine != NULL)
-    g_clear_signal_handler (&self->clock_changed_id, ota_engine_get_clock (self->engine));
-  if (self->due_source != NULL)
-    {
-      g_source_destroy (self->due_source);
-      g_clear_pointer (&self->due_source, g_source_unref);
-    }
-}
+/* ---- The scheduler (ota-due-scheduler.c) ---------------------------------------- */
 
 /**
  * ota_local_backend_rearm:
@@ -307,7 +177,8 @@ ota_local_backend_rearm (OtaLocalBackend *self)
 {
   g_return_if_fail (OTA_IS_LOCAL_BACKEND (self));
 
-  start_run (self);
+  if (self->due_scheduler != NULL)
+    ota_due_scheduler_rearm (self->due_scheduler);
 }
 
 gboolean
@@ -329,13 +200,9 @@ ota_local_backend_set_scheduler (OtaLocalBackend *self,
 
   self->scheduler = scheduler;
   if (scheduler && self->engine != NULL)
-    {
-      self->clock_changed_id = g_signal_connect (ota_engine_get_clock (self->engine), "changed",
-                                                 G_CALLBACK (on_clock_changed), self);
-      start_run (self);
-    }
-  else
-    scheduler_stop (self);
+    ota_due_scheduler_start (self->due_scheduler);
+  else if (self->due_scheduler != NULL)
+    ota_due_scheduler_stop (self->due_scheduler);
   g_object_notify_by_pspec (G_OBJECT (self), scheduler_pspec);
 }
 
@@ -343,7 +210,7 @@ gboolean
 ota_local_backend_get_scheduler_busy (OtaLocalBackend *self)
 {
   g_return_val_if_fail (OTA_IS_LOCAL_BACKEND (self), FALSE);
-  return self->due_running;
+  return self->due_scheduler != NULL && ota_due_scheduler_get_busy (self->due_scheduler);
 }
 
 /* ---- Running operations ------------------------------------------------------ */
@@ -446,52 +313,15 @@ ota_local_return (GTask          *task,
     g_task_return_pointer (task, result, result_free);
 }
 
-typedef struct {
-  GPtrArray *items;
-  guint64    total;
-} Page;
-
-static void
-page_free (Page *page)
-{
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page);
-}
-
 void
 ota_local_return_page (GTask     *task,
                        GPtrArray *items,
                        guint64    total,
                        GError    *error)
 {
-  Page *page = NULL;
+  OtaBackendPage *page = items != NULL ? ota_backend_page_new (items, total) : NULL;
 
-  if (items != NULL)
-    {
-      page = g_new0 (Page, 1);
-      page->items = items;
-      page->total = total;
-    }
-  ota_local_return (task, page, (GDestroyNotify) page_free, error);
-}
-
-GPtrArray *
-ota_local_finish_page (OtaBackend    *backend,
-                       GAsyncResult  *result,
-                       guint64       *total,
-                       GError       **error)
-{
-  Page *page = ota_local_finish_pointer (backend, result, error);
-  GPtrArray *items;
-
-  if (page == NULL)
-    return NULL;
-
-  if (total != NULL)
-    *total = page->total;
-  items = g_steal_pointer (&page->items);
-  page_free (page);
-  return items;
+  ota_local_return (task, page, (GDestroyNotify) ota_backend_page_free, error);
 }
 
 void
@@ -508,24 +338,6 @@ ota_local_return_boolean (GTask    *task,
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-}
-
-gpointer
-ota_local_finish_pointer (OtaBackend    *backend,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gboolean
-ota_local_finish_boolean (OtaBackend    *backend,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 typedef struct {

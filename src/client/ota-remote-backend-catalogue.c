@@ -1,90 +1,47 @@
-/* ota-remote-backend-catalogue.c — products, devices and firmwares over the HTTP API */
+/* ota-remote-backend-catalogue.c — products, devices and firmwares over the HTTP API:
+ * each operation is its request, sent by ota-remote-request.c */
 #include <glib/gi18n-lib.h>
 
 #include "ota-remote-backend-private.h"
 
-#define SELF(backend) ((OtaRemoteBackend *) (backend))
-
-#define OP(name, method, answer, parse, free_func) \
-  static const OtaRemoteOp name##_op = { method, answer, (OtaJsonToFunc) (parse), (GDestroyNotify) (free_func) }
-
-static OtaRemoteArgs *
-write_args (char     *path,
-            JsonNode *body)
-{
-  OtaRemoteArgs *args = ota_remote_args_new (path);
-
-  args->body = body;
-  args->is_write = TRUE;
-  return args;
-}
-
 /* ---- Products ------------------------------------------------------------- */
 
-OP (list_products, "GET", OTA_REMOTE_ANSWER_LIST, ota_json_to_product, g_object_unref);
+OTA_REMOTE_OP (list_products, "GET", LIST, ota_json_to_product, g_object_unref);
 
 static void
-list_products_async (OtaBackend          *backend,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+list_products_async (OtaBackend *backend, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), list_products_async, &list_products_op,
-                      ota_remote_args_new (g_strdup ("/products")), cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (list_products, ota_remote_args_new (g_strdup ("/products")));
 }
 
-OTA_REMOTE_FINISH_POINTER (list_products, GPtrArray)
-
-OP (get_product, "GET", OTA_REMOTE_ANSWER_ITEM, ota_json_to_product, g_object_unref);
+OTA_REMOTE_OP (get_product, "GET", ITEM, ota_json_to_product, g_object_unref);
 
 static void
-get_product_async (OtaBackend          *backend,
-                   const char          *key,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+get_product_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), get_product_async, &get_product_op,
-                      ota_remote_args_new (ota_remote_path ("/products/{s}", key)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (get_product, ota_remote_args_new (ota_remote_path ("/products/{s}", key)));
 }
 
-OTA_REMOTE_FINISH_POINTER (get_product, OtaProduct)
-
-OP (add_product, "POST", OTA_REMOTE_ANSWER_ITEM, ota_json_to_product, g_object_unref);
+OTA_REMOTE_OP (add_product, "POST", ITEM, ota_json_to_product, g_object_unref);
 
 static void
-add_product_async (OtaBackend           *backend,
-                   const OtaProductSpec *spec,
-                   GCancellable         *cancellable,
-                   GAsyncReadyCallback   callback,
-                   gpointer              user_data)
+add_product_async (OtaBackend *backend, const OtaProductSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), add_product_async, &add_product_op,
-                      write_args (g_strdup ("/products"), ota_json_from_product_spec (spec)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (add_product, ota_remote_args_new_write (g_strdup ("/products"),
+                                                              ota_json_from_product_spec (spec)));
 }
 
-OTA_REMOTE_FINISH_POINTER (add_product, OtaProduct)
-
-OP (set_secure_upgrade, "POST", OTA_REMOTE_ANSWER_ITEM, ota_json_to_product, g_object_unref);
+OTA_REMOTE_OP (set_secure_upgrade, "POST", ITEM, ota_json_to_product, g_object_unref);
 
 static void
-set_secure_upgrade_async (OtaBackend          *backend,
-                          const char          *key,
-                          gboolean             enabled,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+set_secure_upgrade_async (OtaBackend *backend, const char *key, gboolean enabled,
+                          OTA_BACKEND_ASYNC_ARGS)
 {
   JsonNode *body = json_from_string (enabled ? "{\"enabled\": true}" : "{\"enabled\": false}", NULL);
 
-  ota_remote_request (SELF (backend), set_secure_upgrade_async, &set_secure_upgrade_op,
-                      write_args (ota_remote_path ("/products/{s}/secure-upgrade", key), body),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (set_secure_upgrade,
+                      ota_remote_args_new_write (ota_remote_path ("/products/{s}/secure-upgrade", key), body));
 }
-
-OTA_REMOTE_FINISH_POINTER (set_secure_upgrade, OtaProduct)
 
 /* {"public_key": "-----BEGIN PUBLIC KEY-----…"} */
 static char *
@@ -103,72 +60,45 @@ parse_public_key (JsonNode  *node,
   return g_strdup (pem);
 }
 
-OP (dup_public_key, "GET", OTA_REMOTE_ANSWER_ITEM, parse_public_key, g_free);
+OTA_REMOTE_OP (dup_public_key, "GET", ITEM, parse_public_key, g_free);
 
 static void
-dup_public_key_async (OtaBackend          *backend,
-                      const char          *key,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+dup_public_key_async (OtaBackend *backend, const char *key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), dup_public_key_async, &dup_public_key_op,
-                      ota_remote_args_new (ota_remote_path ("/products/{s}/public-key", key)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (dup_public_key, ota_remote_args_new (ota_remote_path ("/products/{s}/public-key", key)));
 }
 
-OTA_REMOTE_FINISH_POINTER (dup_public_key, char)
-
-OP (list_modules, "GET", OTA_REMOTE_ANSWER_LIST, ota_json_to_module, g_object_unref);
+OTA_REMOTE_OP (list_modules, "GET", LIST, ota_json_to_module, g_object_unref);
 
 static void
-list_modules_async (OtaBackend          *backend,
-                    const char          *product_key,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+list_modules_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), list_modules_async, &list_modules_op,
-                      ota_remote_args_new (ota_remote_path ("/products/{s}/modules", product_key)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (list_modules,
+                      ota_remote_args_new (ota_remote_path ("/products/{s}/modules", product_key)));
 }
-
-OTA_REMOTE_FINISH_POINTER (list_modules, GPtrArray)
 
 /* ---- Devices -------------------------------------------------------------- */
 
-OP (query_devices, "GET", OTA_REMOTE_ANSWER_PAGE, ota_json_to_device, g_object_unref);
+OTA_REMOTE_OP (query_devices, "GET", PAGE, ota_json_to_device, g_object_unref);
 
 static void
-query_devices_async (OtaBackend           *backend,
-                     const OtaDeviceQuery *query,
-                     GCancellable         *cancellable,
-                     GAsyncReadyCallback   callback,
-                     gpointer              user_data)
+query_devices_async (OtaBackend *backend, const OtaDeviceQuery *query, OTA_BACKEND_ASYNC_ARGS)
 {
   OtaRemoteArgs *args = ota_remote_args_new (ota_remote_path ("/products/{s}/devices", query->product_key));
 
   args->query = ota_json_device_query_to_params (query);
-  ota_remote_request (SELF (backend), query_devices_async, &query_devices_op, args,
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (query_devices, args);
 }
 
-OP (add_device, "POST", OTA_REMOTE_ANSWER_ITEM, ota_json_to_device, g_object_unref);
+OTA_REMOTE_OP (add_device, "POST", ITEM, ota_json_to_device, g_object_unref);
 
 static void
-add_device_async (OtaBackend          *backend,
-                  const OtaDeviceSpec *spec,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+add_device_async (OtaBackend *backend, const OtaDeviceSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), add_device_async, &add_device_op,
-                      write_args (ota_remote_path ("/products/{s}/devices", spec->product_key),
-                                  ota_json_from_device_spec (spec)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (add_device, ota_remote_args_new_write (ota_remote_path ("/products/{s}/devices",
+                                                                              spec->product_key),
+                                                             ota_json_from_device_spec (spec)));
 }
-
-OTA_REMOTE_FINISH_POINTER (add_device, OtaDevice)
 
 /* The local backend's words, so both report a missing file alike. */
 static GError *
@@ -199,112 +129,65 @@ parse_import_result (JsonNode  *node,
   return g_memdup2 (&counts, sizeof counts);
 }
 
-OP (import_devices, "POST", OTA_REMOTE_ANSWER_ITEM, parse_import_result, g_free);
+OTA_REMOTE_OP (import_devices, "POST", ITEM, parse_import_result, g_free);
 
 static void
-import_devices_async (OtaBackend          *backend,
-                      GFile               *file,
-                      OtaProgressFunc      progress,
-                      gpointer             progress_data,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+import_devices_async (OtaBackend *backend, GFile *file, OtaProgressFunc progress,
+                      gpointer progress_data, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaRemoteArgs *args = write_args (g_strdup ("/devices/import"), NULL);
+  OtaRemoteArgs *args = ota_remote_args_new_write (g_strdup ("/devices/import"), NULL);
 
   args->upload = g_object_ref (file);
   args->upload_type = "text/csv";
   args->file_error = device_list_error;
   args->progress = progress;
   args->progress_data = progress_data;
-  ota_remote_request (SELF (backend), import_devices_async, &import_devices_op, args,
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (import_devices, args);
 }
 
-static gboolean
-import_devices_finish (OtaBackend       *backend,
-                       GAsyncResult     *result,
-                       OtaImportResult  *import_result,
-                       GError          **error)
-{
-  g_autofree OtaImportResult *counts = ota_remote_finish_pointer (backend, result, error);
-
-  if (counts == NULL)
-    return FALSE;
-
-  if (import_result != NULL)
-    *import_result = *counts;
-  return TRUE;
-}
-
-OP (export, "GET", OTA_REMOTE_ANSWER_NONE, NULL, NULL);
+OTA_REMOTE_OP (export_devices, "GET", NONE, NULL, NULL);
 
 static void
-export_devices_async (OtaBackend          *backend,
-                      const char          *product_key,
-                      GFile               *file,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+export_devices_async (OtaBackend *backend, const char *product_key, GFile *file,
+                      OTA_BACKEND_ASYNC_ARGS)
 {
   OtaRemoteArgs *args = ota_remote_args_new (product_key != NULL
                                              ? ota_remote_path ("/products/{s}/devices.csv", product_key)
                                              : g_strdup ("/devices.csv"));
 
   args->download = g_object_ref (file);
-  ota_remote_request (SELF (backend), export_devices_async, &export_op, args,
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (export_devices, args);
 }
 
 /* ---- Firmwares ------------------------------------------------------------ */
 
-OP (list_firmwares, "GET", OTA_REMOTE_ANSWER_LIST, ota_json_to_firmware, g_object_unref);
+OTA_REMOTE_OP (list_firmwares, "GET", LIST, ota_json_to_firmware, g_object_unref);
 
 static void
-list_firmwares_async (OtaBackend          *backend,
-                      const char          *product_key,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+list_firmwares_async (OtaBackend *backend, const char *product_key, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), list_firmwares_async, &list_firmwares_op,
-                      ota_remote_args_new (ota_remote_path ("/products/{s}/firmwares", product_key)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (list_firmwares,
+                      ota_remote_args_new (ota_remote_path ("/products/{s}/firmwares", product_key)));
 }
 
-OTA_REMOTE_FINISH_POINTER (list_firmwares, GPtrArray)
-
-OP (get_firmware, "GET", OTA_REMOTE_ANSWER_ITEM, ota_json_to_firmware, g_object_unref);
+OTA_REMOTE_OP (get_firmware, "GET", ITEM, ota_json_to_firmware, g_object_unref);
 
 static void
-get_firmware_async (OtaBackend          *backend,
-                    gint64               firmware_id,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+get_firmware_async (OtaBackend *backend, gint64 firmware_id, OTA_BACKEND_ASYNC_ARGS)
 {
-  ota_remote_request (SELF (backend), get_firmware_async, &get_firmware_op,
-                      ota_remote_args_new (ota_remote_path ("/firmwares/{i}", firmware_id)),
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (get_firmware, ota_remote_args_new (ota_remote_path ("/firmwares/{i}", firmware_id)));
 }
 
-OTA_REMOTE_FINISH_POINTER (get_firmware, OtaFirmware)
-
-OP (check_firmware_spec, "POST", OTA_REMOTE_ANSWER_NONE, NULL, NULL);
+OTA_REMOTE_OP (check_firmware_spec, "POST", NONE, NULL, NULL);
 
 static void
-check_firmware_spec_async (OtaBackend            *backend,
-                           const OtaFirmwareSpec *spec,
-                           GCancellable          *cancellable,
-                           GAsyncReadyCallback    callback,
-                           gpointer               user_data)
+check_firmware_spec_async (OtaBackend *backend, const OtaFirmwareSpec *spec, OTA_BACKEND_ASYNC_ARGS)
 {
   OtaRemoteArgs *args = ota_remote_args_new (ota_remote_path ("/products/{s}/firmwares/check",
                                                               spec->product_key));
 
   args->query = ota_json_firmware_spec_to_params (spec);
-  ota_remote_request (SELF (backend), check_firmware_spec_async, &check_firmware_spec_op, args,
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (check_firmware_spec, args);
 }
 
 /* The engine's words for a file it cannot read (ota_engine_add_firmware()). */
@@ -347,19 +230,14 @@ prepare_firmware (OtaRemoteArgs  *args,
   return TRUE;
 }
 
-OP (add_firmware, "POST", OTA_REMOTE_ANSWER_ITEM, ota_json_to_firmware, g_object_unref);
+OTA_REMOTE_OP (add_firmware, "POST", ITEM, ota_json_to_firmware, g_object_unref);
 
 static void
-add_firmware_async (OtaBackend            *backend,
-                    const OtaFirmwareSpec *spec,
-                    GFile                 *file,
-                    OtaProgressFunc        progress,
-                    gpointer               progress_data,
-                    GCancellable          *cancellable,
-                    GAsyncReadyCallback    callback,
-                    gpointer               user_data)
+add_firmware_async (OtaBackend *backend, const OtaFirmwareSpec *spec, GFile *file,
+                    OtaProgressFunc progress, gpointer progress_data, OTA_BACKEND_ASYNC_ARGS)
 {
-  OtaRemoteArgs *args = write_args (ota_remote_path ("/products/{s}/firmwares", spec->product_key), NULL);
+  OtaRemoteArgs *args = ota_remote_args_new_write (ota_remote_path ("/products/{s}/firmwares",
+                                                                    spec->product_key), NULL);
 
   args->query = ota_json_firmware_spec_to_params (spec);
   args->upload = g_object_ref (file);
@@ -368,43 +246,11 @@ add_firmware_async (OtaBackend            *backend,
   args->file_error = firmware_file_error;
   args->progress = progress;
   args->progress_data = progress_data;
-  ota_remote_request (SELF (backend), add_firmware_async, &add_firmware_op, args,
-                      cancellable, callback, user_data);
+  OTA_REMOTE_REQUEST (add_firmware, args);
 }
-
-OTA_REMOTE_FINISH_POINTER (add_firmware, OtaFirmware)
 
 void
 ota_remote_backend_init_catalogue (OtaBackendInterface *iface)
 {
-  iface->list_products_async = list_products_async;
-  iface->list_products_finish = list_products_finish;
-  iface->get_product_async = get_product_async;
-  iface->get_product_finish = get_product_finish;
-  iface->add_product_async = add_product_async;
-  iface->add_product_finish = add_product_finish;
-  iface->set_secure_upgrade_async = set_secure_upgrade_async;
-  iface->set_secure_upgrade_finish = set_secure_upgrade_finish;
-  iface->dup_public_key_async = dup_public_key_async;
-  iface->dup_public_key_finish = dup_public_key_finish;
-  iface->list_modules_async = list_modules_async;
-  iface->list_modules_finish = list_modules_finish;
-
-  iface->query_devices_async = query_devices_async;
-  iface->query_devices_finish = ota_remote_finish_page;
-  iface->add_device_async = add_device_async;
-  iface->add_device_finish = add_device_finish;
-  iface->import_devices_async = import_devices_async;
-  iface->import_devices_finish = import_devices_finish;
-  iface->export_devices_async = export_devices_async;
-  iface->export_devices_finish = ota_remote_finish_boolean;
-
-  iface->list_firmwares_async = list_firmwares_async;
-  iface->list_firmwares_finish = list_firmwares_finish;
-  iface->get_firmware_async = get_firmware_async;
-  iface->get_firmware_finish = get_firmware_finish;
-  iface->check_firmware_spec_async = check_firmware_spec_async;
-  iface->check_firmware_spec_finish = ota_remote_finish_boolean;
-  iface->add_firmware_async = add_firmware_async;
-  iface->add_firmware_finish = add_firmware_finish;
+  OTA_BACKEND_SET_CATALOGUE_ASYNC (iface);
 }

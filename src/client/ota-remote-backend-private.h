@@ -4,6 +4,7 @@
 
 #include <libsoup/soup.h>
 
+#include "ota-backend-private.h"
 #include "ota-json.h"
 #include "ota-remote-backend.h"
 
@@ -27,7 +28,10 @@ struct _OtaRemoteBackend
   SoupWebsocketConnection *websocket;
   gboolean                 have_seq;
   guint64                  last_seq;       /* of the last event handled */
+  guint                    attempt;        /* bumped by every connect, stream and stop:
+                                            * an answer to an older one is ignored */
   guint                    retry_seconds;  /* the next back-off */
+  guint                    retry_step;     /* the back-off of the try scheduled, before jitter */
   GSource                 *retry_source;
   gint64                   retry_at;       /* monotonic µs of the next try */
   struct _OtaRemoteHandshake *handshake; /* the stream's handshake in progress */
@@ -35,7 +39,15 @@ struct _OtaRemoteBackend
   gint64                   last_heard;     /* monotonic µs of the last frame */
   GHashTable              *batch_ids;      /* gint64 → NULL: batches seen (for a resync) */
   GQueue                  *waiters;        /* OtaRemoteWaiter *: answers waiting for their event */
+  gsize                    max_answer;     /* bytes of a JSON answer read at most */
+  guint                    page_size;      /* of a query for all, fetched in pages */
 };
+
+/* A JSON answer larger than this is refused rather than read into memory: no answer of
+ * an ota-server comes near it (a query with limit 0 is fetched in pages). */
+#define OTA_REMOTE_MAX_ANSWER (64 * 1024 * 1024)
+/* The page size of a query for all (limit 0), fetched page by page (tests set less). */
+#define OTA_REMOTE_PAGE_SIZE 1000
 
 /* ---- ota-remote-backend.c ------------------------------------------------------------ */
 
@@ -44,6 +56,9 @@ void           ota_remote_set_state       (OtaRemoteBackend  *self,
                                            OtaRemoteState     state,
                                            GError            *error);
 void           ota_remote_notify_retry_in (OtaRemoteBackend  *self);
+/* @url for a message: a user and password, a query and a fragment replaced by "***"
+ * (a token typed in the wrong place must not be shown). Any text. (transfer full) */
+char          *ota_remote_redact_url      (const char        *url);
 
 /* ---- ota-remote-request.c: one request, its answer, its error ---------------------- */
 
@@ -51,7 +66,7 @@ typedef enum {
   OTA_REMOTE_ANSWER_NONE,   /* success is any 2xx: a boolean */
   OTA_REMOTE_ANSWER_ITEM,   /* op->parse of the body: a pointer */
   OTA_REMOTE_ANSWER_LIST,   /* an array of op->parse items: a GPtrArray */
-  OTA_REMOTE_ANSWER_PAGE,   /* {"total", "items"}: ota_remote_finish_page() */
+  OTA_REMOTE_ANSWER_PAGE,   /* {"total", "items"}: an OtaBackendPage */
 } OtaRemoteAnswer;
 
 /* What an operation is, apart from its arguments: a static const per operation. */
@@ -61,6 +76,16 @@ typedef struct {
   OtaJsonToFunc     parse;       /* ITEM, LIST, PAGE */
   GDestroyNotify    free_func;   /* of what parse returns */
 } OtaRemoteOp;
+
+/* Defines name_op, the OtaRemoteOp of the operation @name. */
+#define OTA_REMOTE_OP(name, method, answer, parse, free_func) \
+  static const OtaRemoteOp name##_op = { method, OTA_REMOTE_ANSWER_##answer, (OtaJsonToFunc) (parse), \
+                                         (GDestroyNotify) (free_func) }
+
+/* The body of name_async(): sends @args with name_op. */
+#define OTA_REMOTE_REQUEST(name, args) \
+  ota_remote_request ((OtaRemoteBackend *) (backend), name##_async, &name##_op, (args), \
+                      cancellable, callback, user_data)
 
 typedef struct _OtaRemoteArgs OtaRemoteArgs;
 
@@ -96,11 +121,14 @@ char          *ota_remote_path            (const char        *format,
                                            ...);
 /* (transfer full): arguments with @path (taken) and nothing else. */
 OtaRemoteArgs *ota_remote_args_new        (char              *path);
+/* (transfer full): the arguments of a write, with @path and @body (nullable), taken. */
+OtaRemoteArgs *ota_remote_args_new_write  (char              *path,
+                                           JsonNode          *body);
 void           ota_remote_args_free       (OtaRemoteArgs     *args);
 
 /* Sends the request of @op with @args (taken) and completes a GTask of @self with the
- * answer; finish with the ota_remote_finish_*() matching op->answer. Cancelled before
- * it is sent: nothing is sent, G_IO_ERROR_CANCELLED. */
+ * answer, as the interface's default _finish vfuncs expect (ota-backend-private.h).
+ * Cancelled before it is sent: nothing is sent, G_IO_ERROR_CANCELLED. */
 void           ota_remote_request         (OtaRemoteBackend    *self,
                                            gpointer             source_tag,
                                            const OtaRemoteOp   *op,
@@ -108,27 +136,6 @@ void           ota_remote_request         (OtaRemoteBackend    *self,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
-
-gpointer       ota_remote_finish_pointer  (OtaBackend          *backend,
-                                           GAsyncResult        *result,
-                                           GError             **error);
-GPtrArray     *ota_remote_finish_page     (OtaBackend          *backend,
-                                           GAsyncResult        *result,
-                                           guint64             *total,
-                                           GError             **error);
-gboolean       ota_remote_finish_boolean  (OtaBackend          *backend,
-                                           GAsyncResult        *result,
-                                           GError             **error);
-
-/* Typed finish vfuncs over ota_remote_finish_pointer(). */
-#define OTA_REMOTE_FINISH_POINTER(name, type) \
-  static type * \
-  name##_finish (OtaBackend    *backend, \
-                 GAsyncResult  *result, \
-                 GError       **error) \
-  { \
-    return ota_remote_finish_pointer (backend, result, error); \
-  }
 
 /* A message to @path (below /api/v1, with its query) carrying the token. */
 SoupMessage   *ota_remote_message_new     (OtaRemoteBackend  *self,
@@ -178,6 +185,14 @@ gboolean       ota_remote_download_finish (GAsyncResult        *result,
                                            GError             **error);
 
 /* ---- ota-remote-connection.c: the connection's life ---------------------------------- */
+
+/* The delay of a try after a back-off of @seconds: @seconds ± 20 %, by @fraction in
+ * [0, 1) (0 → -20 %, 0.5 → exact). */
+guint          ota_remote_backoff_ms          (guint              seconds,
+                                               double             fraction);
+/* The back-off of the try scheduled, in whole seconds before jitter (1, 2, 4 …); 0
+ * when none is. For tests, which cannot wait for wall time. */
+guint          ota_remote_get_retry_step      (OtaRemoteBackend  *self);
 
 void           ota_remote_connection_init     (OtaRemoteBackend  *self);
 /* Stops reconnecting and closes the stream, without notifying. */

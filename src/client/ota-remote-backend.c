@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ota-remote-backend-private.h"
+#include "ota-token-store.h"
 
 G_DEFINE_ENUM_TYPE (OtaRemoteState, ota_remote_state,
                     G_DEFINE_ENUM_VALUE (OTA_REMOTE_STATE_DISCONNECTED, "disconnected"),
@@ -23,6 +24,7 @@ enum {
   PROP_STATE,
   PROP_LAST_ERROR,
   PROP_RETRY_IN,
+  PROP_USER_AGENT,
   N_PROPS,
   PROP_NAME = N_PROPS,
 };
@@ -31,16 +33,63 @@ static GParamSpec *properties[N_PROPS];
 
 #define IO_TIMEOUT_SECONDS 300
 
+/* What the console sends unless its maker says otherwise (otactl says "otactl/…"). */
+#define DEFAULT_USER_AGENT "ota-console/" PACKAGE_VERSION
+
 /* ---- Addresses ------------------------------------------------------------------- */
+
+char *
+ota_remote_redact_url (const char *url)
+{
+  GString *out = g_string_new (NULL);
+  const char *rest = url;
+  const char *scheme_end = strstr (url, "://");
+  const char *authority_end;
+  const char *at = NULL;
+  gsize plain;
+
+  if (scheme_end != NULL)
+    {
+      g_string_append_len (out, url, scheme_end + 3 - url);
+      rest = scheme_end + 3;
+    }
+
+  /* "user:password@" — the last "@" before the path ends it. */
+  authority_end = rest + strcspn (rest, "/?#");
+  for (const char *p = rest; p < authority_end; p++)
+    if (*p == '@')
+      at = p;
+  if (at != NULL)
+    {
+      g_string_append (out, "***");
+      rest = at;
+    }
+
+  plain = strcspn (rest, "?#");
+  g_string_append_len (out, rest, plain);
+  rest += plain;
+  if (*rest == '?')
+    {
+      g_string_append (out, "?***");
+      rest += strcspn (rest, "#");
+    }
+  if (*rest == '#')
+    g_string_append (out, "#***");
+
+  return g_string_free (out, FALSE);
+}
 
 static char *
 refuse_url (const char  *url,
             const char  *why,
             GError     **error)
 {
+  /* The message is shown and may be logged: never with what was typed as a secret. */
+  g_autofree char *shown = ota_remote_redact_url (url);
+
   ota_error_set_field (error, OTA_ERROR_INVALID_FIELD, "url",
                        _("Server address “%s” must be an http:// or https:// URL with a host, "
-                         "like https://ota.example.com:8443 (%s)"), url, why);
+                         "like https://ota.example.com:8443 (%s)"), shown, why);
   return NULL;
 }
 
@@ -76,9 +125,10 @@ ota_remote_normalise_url (const char  *url,
     return refuse_url (url, _("the scheme is not http or https"), error);
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     return refuse_url (url, _("it has no host"), error);
-  /* A token belongs in the keyring, never in an address shown and stored as text. */
+  /* A token belongs in the token field and the keyring, never in an address shown and
+   * stored as text. */
   if (g_uri_get_userinfo (uri) != NULL)
-    return refuse_url (url, _("a user name is not allowed"), error);
+    return refuse_url (url, _("a user name or password is not allowed: give the token separately"), error);
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     return refuse_url (url, _("a query or fragment is not allowed"), error);
 
@@ -136,7 +186,7 @@ ota_remote_backend_finalize (GObject *object)
   g_free (self->url);
   g_free (self->api_root);
   g_free (self->name);
-  g_free (self->authorization);
+  ota_token_free (self->authorization);
   g_clear_error (&self->last_error);
   g_main_context_unref (self->context);
 
@@ -173,6 +223,29 @@ ota_remote_backend_get_property (GObject    *object,
       g_value_set_uint (value, ota_remote_backend_get_retry_in (self));
       break;
 
+    case PROP_USER_AGENT:
+      g_value_set_string (value, soup_session_get_user_agent (self->session));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ota_remote_backend_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  OtaRemoteBackend *self = OTA_REMOTE_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_AGENT:
+      ota_remote_backend_set_user_agent (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -186,6 +259,7 @@ ota_remote_backend_class_init (OtaRemoteBackendClass *klass)
   object_class->dispose = ota_remote_backend_dispose;
   object_class->finalize = ota_remote_backend_finalize;
   object_class->get_property = ota_remote_backend_get_property;
+  object_class->set_property = ota_remote_backend_set_property;
 
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, NULL, NULL,
@@ -199,6 +273,15 @@ ota_remote_backend_class_init (OtaRemoteBackendClass *klass)
   properties[PROP_RETRY_IN] =
     g_param_spec_uint ("retry-in", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OtaRemoteBackend:user-agent:
+   *
+   * The User-Agent of every request: "ota-console/VERSION" unless set (otactl sets
+   * "otactl/VERSION"), so a server's logs tell the programs apart.
+   */
+  properties[PROP_USER_AGENT] =
+    g_param_spec_string ("user-agent", NULL, NULL, DEFAULT_USER_AGENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_object_class_override_property (object_class, PROP_NAME, "name");
@@ -208,6 +291,8 @@ static void
 ota_remote_backend_init (OtaRemoteBackend *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->max_answer = OTA_REMOTE_MAX_ANSWER;
+  self->page_size = OTA_REMOTE_PAGE_SIZE;
   ota_remote_connection_init (self);
   ota_remote_events_init (self);
 }
@@ -252,11 +337,25 @@ ota_remote_backend_new (const char  *url,
 
   /* The timeout only ends a request that hangs on a dead connection: a server may
    * think for a while about a million-device import, never for minutes. */
-  self->session = soup_session_new_with_options ("user-agent", "ota-console/" PACKAGE_VERSION,
+  self->session = soup_session_new_with_options ("user-agent", DEFAULT_USER_AGENT,
                                                  "max-conns-per-host", 6,
                                                  "timeout", IO_TIMEOUT_SECONDS,
                                                  NULL);
   return self;
+}
+
+void
+ota_remote_backend_set_user_agent (OtaRemoteBackend *self,
+                                   const char       *user_agent)
+{
+  g_return_if_fail (OTA_IS_REMOTE_BACKEND (self));
+
+  if (user_agent == NULL)
+    user_agent = DEFAULT_USER_AGENT;
+  if (g_strcmp0 (soup_session_get_user_agent (self->session), user_agent) == 0)
+    return;
+  soup_session_set_user_agent (self->session, user_agent);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_AGENT]);
 }
 
 gboolean

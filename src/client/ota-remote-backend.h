@@ -37,7 +37,9 @@ GType ota_remote_state_get_type (void) G_GNUC_CONST;
 #define OTA_TYPE_REMOTE_BACKEND (ota_remote_backend_get_type ())
 G_DECLARE_FINAL_TYPE (OtaRemoteBackend, ota_remote_backend, OTA, REMOTE_BACKEND, GObject)
 
-/* Back-off between reconnection tries: 1, 2, 4 … up to this many seconds. */
+/* Back-off between reconnection tries: 1, 2, 4 … up to this many seconds, each try
+ * moved by up to ±20 % at random so that many consoles dropped at once by a restarting
+ * server do not all come back in the same second. */
 #define OTA_REMOTE_RETRY_MAX_SECONDS 30
 
 /* "http[s]://host[:port][/prefix]": scheme and host in lower case, the default port, a
@@ -55,6 +57,11 @@ OtaRemoteBackend *ota_remote_backend_new            (const char          *url,
                                                      const char          *token,
                                                      GError             **error);
 
+/* The User-Agent of its requests (property "user-agent"): "ota-console/VERSION" by
+ * default (@user_agent NULL); otactl sends "otactl/VERSION". */
+void              ota_remote_backend_set_user_agent (OtaRemoteBackend   *self,
+                                                     const char         *user_agent);
+
 /* Trusts the certificates in @ca_file (PEM) instead of the system's CA database: for a
  * server with a self-signed or private-CA certificate. Call before connecting. */
 gboolean          ota_remote_backend_set_tls_ca_file (OtaRemoteBackend   *self,
@@ -64,8 +71,12 @@ gboolean          ota_remote_backend_set_tls_ca_file (OtaRemoteBackend   *self,
 /* One authenticated request to check the address and the token, then opens the event
  * stream. Errors: G_IO_ERROR_* for network problems (the message names the address),
  * G_IO_ERROR_PERMISSION_DENIED when the token was refused, TLS errors as they come
- * (message naming the address). Success: the state is CONNECTED; failure:
- * DISCONNECTED with the error as "last-error". */
+ * (message naming the address), OTA_ERROR_INVALID_FIELD "url" when the server
+ * redirects elsewhere (never followed: the token would go along). Success: the state
+ * is CONNECTED. Failure: the error is "last-error"; a server that cannot be reached
+ * for now (network, a dropped TLS connection, 5xx) leaves it RECONNECTING with
+ * back-off, any other failure (a refused token, a redirect, an untrusted certificate,
+ * no ota-server at that address) DISCONNECTED. */
 void              ota_remote_backend_connect_async  (OtaRemoteBackend    *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,

@@ -51,6 +51,7 @@ on_retry (gpointer data)
 
   g_clear_pointer (&self->retry_source, g_source_unref);
   self->retry_at = 0;
+  self->retry_step = 0;
   open_stream (self);
   return G_SOURCE_REMOVE;
 }
@@ -64,24 +65,41 @@ stop_retry (OtaRemoteBackend *self)
       g_clear_pointer (&self->retry_source, g_source_unref);
     }
   self->retry_at = 0;
+  self->retry_step = 0;
 }
 
-/* RECONNECTING because of @error (taken); the next try after the back-off. */
+guint
+ota_remote_backoff_ms (guint  seconds,
+                       double fraction)
+{
+  return (guint) (seconds * 1000.0 * (0.8 + 0.4 * CLAMP (fraction, 0.0, 1.0)) + 0.5);
+}
+
+guint
+ota_remote_get_retry_step (OtaRemoteBackend *self)
+{
+  return self->retry_step;
+}
+
+/* RECONNECTING because of @error (taken); the next try after the back-off, moved at
+ * random so that the consoles a server restart dropped do not all return at once. */
 static void
 schedule_retry (OtaRemoteBackend *self,
                 GError           *error)
 {
-  guint delay = self->retry_seconds;
+  guint step = self->retry_seconds;
+  guint delay_ms = ota_remote_backoff_ms (step, g_random_double ());
 
-  self->retry_seconds = MIN (delay * 2, OTA_REMOTE_RETRY_MAX_SECONDS);
+  self->retry_seconds = MIN (step * 2, OTA_REMOTE_RETRY_MAX_SECONDS);
   stop_retry (self);
-  self->retry_at = g_get_monotonic_time () + delay * G_USEC_PER_SEC;
-  self->retry_source = g_timeout_source_new (delay * 1000);
+  self->retry_step = step;
+  self->retry_at = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+  self->retry_source = g_timeout_source_new (delay_ms);
   g_source_set_callback (self->retry_source, on_retry, self, NULL);
   g_source_set_static_name (self->retry_source, "[ota] reconnect");
   g_source_attach (self->retry_source, self->context);
 
-  g_debug ("Reconnecting to %s in %u s: %s", self->name, delay, error->message);
+  g_debug ("Reconnecting to %s in %u ms: %s", self->name, delay_ms, error->message);
   ota_remote_set_state (self, OTA_REMOTE_STATE_RECONNECTING, error);
   ota_remote_notify_retry_in (self);
 }
@@ -173,26 +191,57 @@ attach (OtaRemoteBackend        *self,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Whether trying again later may help: the network or the server's load, not an
+ * answer that will be the same the next time (a refused token, a redirect, a
+ * certificate nobody trusts, no ota-server at that address). */
+static gboolean
+is_transient (const GError *error)
+{
+  if (error->domain == G_TLS_ERROR)
+    return error->code == G_TLS_ERROR_MISC || error->code == G_TLS_ERROR_EOF;
+  if (error->domain != G_IO_ERROR)
+    return FALSE;
+
+  switch (error->code)
+    {
+    case G_IO_ERROR_CANCELLED:
+    case G_IO_ERROR_PERMISSION_DENIED:
+    case G_IO_ERROR_NOT_FOUND:
+    case G_IO_ERROR_NOT_SUPPORTED:
+    case G_IO_ERROR_INVALID_ARGUMENT:
+    case G_IO_ERROR_INVALID_DATA:
+    case G_IO_ERROR_MESSAGE_TOO_LARGE:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
 /* The stream could not be opened (@error taken). */
 static void
 stream_failed (OtaRemoteBackend *self,
                GError           *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
+  /* A first connection keeps trying while the server cannot be reached (the caller
+   * hears of the failure all the same); a reconnection gives up only on a refused
+   * token: the server was there a moment ago. */
+  gboolean final = task != NULL ? !is_transient (error)
+                                : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
 
-  /* The first connection is the caller's to retry; a refused token is final. */
-  if (task != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+  if (final)
     {
       stop_retry (self);
       ota_remote_set_state (self, OTA_REMOTE_STATE_DISCONNECTED, g_error_copy (error));
       ota_remote_notify_retry_in (self);
-      if (task != NULL)
-        g_task_return_error (task, error);
-      else
-        g_error_free (error);
-      return;
     }
-  schedule_retry (self, error);
+  else
+    schedule_retry (self, g_error_copy (error));
+
+  if (task != NULL)
+    g_task_return_error (task, error);
+  else
+    g_error_free (error);
 }
 
 static GError *
@@ -226,6 +275,63 @@ abandon_handshake (OtaRemoteBackend *self)
   g_cancellable_cancel (handshake->cancellable);
 }
 
+/* A cheap authenticated request: the address and the token are right. */
+static const OtaRemoteOp check_op = { "GET", OTA_REMOTE_ANSWER_NONE, NULL, NULL };
+
+typedef struct {
+  guint        attempt;
+  SoupMessage *msg;       /* the refused handshake */
+} OtaRemoteRefusal;
+
+static void
+refusal_explained (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  OtaRemoteBackend *self = OTA_REMOTE_BACKEND (source);
+  OtaRemoteRefusal *refusal = user_data;
+  GError *error = NULL;
+  gboolean checked_ok = ota_backend_task_finish_boolean (OTA_BACKEND (self), result, &error);
+
+  /* A stop, a connect or another try came meanwhile: this stream is no longer awaited. */
+  if (refusal->attempt != self->attempt)
+    g_clear_error (&error);
+  else
+    {
+      /* The server takes the token but not the stream (a proxy without WebSockets?):
+       * all there is to say is the status. */
+      if (checked_ok)
+        error = ota_remote_status_error (self, refusal->msg, NULL);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        {
+          GError *refused = refused_error (self, error->message);
+
+          g_error_free (error);
+          error = refused;
+        }
+      stream_failed (self, error);
+    }
+
+  g_object_unref (refusal->msg);
+  g_free (refusal);
+}
+
+/* libsoup keeps the body of a refused handshake to itself, and with it the server's own
+ * words (a revoked token, too many connections): the token check again brings them. */
+static void
+explain_refusal (OtaRemoteBackend *self,
+                 SoupMessage      *msg)
+{
+  OtaRemoteRefusal *refusal = g_new0 (OtaRemoteRefusal, 1);
+  /* The first connection's caller may still give up on it. */
+  GCancellable *caller = self->connect_task != NULL ? g_task_get_cancellable (self->connect_task) : NULL;
+
+  refusal->attempt = self->attempt;
+  refusal->msg = g_object_ref (msg);
+  ota_remote_request (self, explain_refusal, &check_op, ota_remote_args_new (g_strdup ("/products")),
+                      caller, refusal_explained, refusal);
+}
+
 static void
 stream_opened (GObject      *source,
                GAsyncResult *result,
@@ -250,14 +356,15 @@ stream_opened (GObject      *source,
 
   if (conn != NULL)
     attach (self, conn);
-  else if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+  else if (SOUP_STATUS_IS_REDIRECTION (status))
     {
-      stream_failed (self, refused_error (self, soup_message_get_reason_phrase (handshake->msg)));
+      /* Never followed: the token would go along to wherever it points. */
+      stream_failed (self, ota_remote_status_error (self, handshake->msg, NULL));
       g_error_free (error);
     }
   else if (SOUP_STATUS_IS_CLIENT_ERROR (status) || SOUP_STATUS_IS_SERVER_ERROR (status))
     {
-      stream_failed (self, ota_remote_status_error (self, handshake->msg, NULL));
+      explain_refusal (self, handshake->msg);
       g_error_free (error);
     }
   else
@@ -281,6 +388,7 @@ open_stream (OtaRemoteBackend *self)
   GCancellable *caller = self->connect_task != NULL ? g_task_get_cancellable (self->connect_task) : NULL;
 
   abandon_handshake (self);
+  self->attempt++;
   path = self->have_seq ? g_strdup_printf ("/events?since=%" G_GUINT64_FORMAT, self->last_seq)
                         : g_strdup ("/events");
 
@@ -301,20 +409,19 @@ open_stream (OtaRemoteBackend *self)
 
 /* ---- Connecting ---------------------------------------------------------------------------------- */
 
-/* A cheap authenticated request: the address and the token are right. */
-static const OtaRemoteOp check_op = { "GET", OTA_REMOTE_ANSWER_NONE, NULL, NULL };
-
 static void
 checked (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   OtaRemoteBackend *self = OTA_REMOTE_BACKEND (source);
+  guint attempt = GPOINTER_TO_UINT (user_data);
   GError *error = NULL;
 
-  ota_remote_finish_boolean (OTA_BACKEND (self), result, &error);
-  /* disconnect() came meanwhile and ended the connection attempt. */
-  if (self->connect_task == NULL)
+  ota_backend_task_finish_boolean (OTA_BACKEND (self), result, &error);
+  /* disconnect() came meanwhile and ended this attempt, maybe followed by another
+   * connect_async() whose own check is still on its way. */
+  if (attempt != self->attempt || self->connect_task == NULL)
     {
       g_clear_error (&error);
       return;
@@ -364,10 +471,12 @@ ota_remote_backend_connect_async (OtaRemoteBackend    *self,
   abandon_handshake (self);
 
   self->connect_task = g_steal_pointer (&task);
+  self->attempt++;
   ota_remote_set_state (self, OTA_REMOTE_STATE_CONNECTING, NULL);
   ota_remote_notify_retry_in (self);
   ota_remote_request (self, ota_remote_backend_connect_async, &check_op,
-                      ota_remote_args_new (g_strdup ("/products")), cancellable, checked, NULL);
+                      ota_remote_args_new (g_strdup ("/products")), cancellable, checked,
+                      GUINT_TO_POINTER (self->attempt));
 }
 
 gboolean
@@ -385,6 +494,7 @@ stop_everything (OtaRemoteBackend *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
+  self->attempt++;
   stop_retry (self);
   abandon_handshake (self);
   detach (self);

@@ -1,24 +1,13 @@
 /* ota-remote-request.c — one HTTP request of the remote backend: the message, the body
- * (JSON or a file streamed from disk), the answer read back into snapshots, the error
- * mapped back to the engine's, and the wait for the write's own event */
+ * (JSON or a file streamed from disk), the answer read back into snapshots (a query for
+ * all in pages), the error mapped back to the engine's, and the wait for the write's
+ * own event */
 #include <glib/gi18n-lib.h>
 
 #include "ota-remote-backend-private.h"
 
 /* The seq of the last event a write published (see ota-server-router.c). */
 #define EVENT_SEQ_HEADER "Ota-Event-Seq"
-
-typedef struct {
-  GPtrArray *items;
-  guint64    total;
-} Page;
-
-static void
-page_free (Page *page)
-{
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page);
-}
 
 typedef struct {
   const OtaRemoteOp *op;
@@ -29,6 +18,11 @@ typedef struct {
   gulong             cancel_handler;
   gint               body_sent;          /* atomic: the caller may cancel from any thread */
   OtaRemoteTransfer *progress;
+  GInputStream      *answer;             /* the body being read */
+  GByteArray        *body;
+  gboolean           paging;             /* a query for all (limit 0), page by page */
+  guint              page_offset;        /* of the next page */
+  GPtrArray         *paged;              /* the items of the pages so far */
   gpointer           result;
   GDestroyNotify     result_free;
   GError            *error;
@@ -44,6 +38,9 @@ call_free (Call *call)
   g_clear_object (&call->msg);
   g_clear_object (&call->soup_cancellable);
   g_clear_pointer (&call->progress, ota_remote_progress_free);
+  g_clear_object (&call->answer);
+  g_clear_pointer (&call->body, g_byte_array_unref);
+  g_clear_pointer (&call->paged, g_ptr_array_unref);
   if (call->result != NULL && call->result_free != NULL)
     call->result_free (call->result);
   g_clear_error (&call->error);
@@ -94,6 +91,17 @@ ota_remote_args_new (char *path)
   return args;
 }
 
+OtaRemoteArgs *
+ota_remote_args_new_write (char     *path,
+                           JsonNode *body)
+{
+  OtaRemoteArgs *args = ota_remote_args_new (path);
+
+  args->body = body;
+  args->is_write = TRUE;
+  return args;
+}
+
 void
 ota_remote_args_free (OtaRemoteArgs *args)
 {
@@ -116,6 +124,9 @@ ota_remote_message_new (OtaRemoteBackend *self,
   SoupMessage *msg = soup_message_new (method, uri);
 
   g_return_val_if_fail (msg != NULL, NULL);
+  /* A redirect is reported, never followed: the token would go along to another host,
+   * or from https to http. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   if (self->authorization != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                   self->authorization);
@@ -158,13 +169,67 @@ io_code_for_status (guint status)
       return G_IO_ERROR_PERMISSION_DENIED;
     case SOUP_STATUS_NOT_FOUND:
       return G_IO_ERROR_NOT_FOUND;
+    case SOUP_STATUS_METHOD_NOT_ALLOWED:
     case SOUP_STATUS_NOT_IMPLEMENTED:
       return G_IO_ERROR_NOT_SUPPORTED;
+    case SOUP_STATUS_BAD_REQUEST:
+    case SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE:
+      return G_IO_ERROR_INVALID_ARGUMENT;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+      return G_IO_ERROR_MESSAGE_TOO_LARGE;
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
       return G_IO_ERROR_BUSY;
     default:
       return G_IO_ERROR_FAILED;
     }
+}
+
+/* Where a redirect of @msg points, as a server address to connect to: the API part of
+ * the path and anything that may hold a secret left out ("https://host:8443"). NULL
+ * without a Location. (transfer full) */
+static char *
+dup_redirect_target (SoupMessage *msg)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                       "Location");
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *joined = NULL;
+  char *api;
+  char *normalised;
+
+  if (location == NULL)
+    return NULL;
+  target = g_uri_parse_relative (soup_message_get_uri (msg), location, G_URI_FLAGS_NONE, NULL);
+  if (target == NULL || g_uri_get_host (target) == NULL)
+    return ota_remote_redact_url (location);
+
+  path = g_strdup (g_uri_get_path (target));
+  if ((api = g_strrstr (path, "/api/v1")) != NULL)
+    *api = '\0';
+  joined = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (target), NULL, g_uri_get_host (target),
+                       g_uri_get_port (target), path, NULL, NULL);
+  normalised = ota_remote_normalise_url (joined, NULL);
+  return normalised != NULL ? normalised : ota_remote_redact_url (joined);
+}
+
+static GError *
+redirect_error (OtaRemoteBackend *self,
+                SoupMessage      *msg)
+{
+  g_autofree char *target = dup_redirect_target (msg);
+  GError *error = NULL;
+
+  /* The address is what to change: reported like a wrong one, naming the field "url". */
+  if (target != NULL)
+    ota_error_set_field (&error, OTA_ERROR_INVALID_FIELD, "url",
+                         _("The server %s redirected to %s; connect to that address instead"),
+                         self->name, target);
+  else
+    ota_error_set_field (&error, OTA_ERROR_INVALID_FIELD, "url",
+                         _("The server %s answered “%u %s” without saying where to; check the address"),
+                         self->name, soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
+  return error;
 }
 
 GError *
@@ -176,6 +241,9 @@ ota_remote_status_error (OtaRemoteBackend *self,
   gsize length = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
   g_autoptr(JsonNode) node = NULL;
+
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    return redirect_error (self, msg);
 
   /* Our server always explains itself; a proxy in front of it may not. */
   if (length > 0)
@@ -249,7 +317,7 @@ remember_batches (OtaRemoteBackend *self,
   else if (call->op->answer == OTA_REMOTE_ANSWER_LIST)
     items = call->result;
   else if (call->op->answer == OTA_REMOTE_ANSWER_PAGE)
-    items = ((Page *) call->result)->items;
+    items = ((OtaBackendPage *) call->result)->items;
 
   for (guint i = 0; items != NULL && i < items->len; i++)
     ota_remote_remember_batch (self, g_ptr_array_index (items, i));
@@ -291,12 +359,8 @@ read_answer (OtaRemoteBackend  *self,
 
           if (items != NULL)
             {
-              Page *page = g_new0 (Page, 1);
-
-              page->items = items;
-              page->total = total;
-              call->result = page;
-              call->result_free = (GDestroyNotify) page_free;
+              call->result = ota_backend_page_new (items, total);
+              call->result_free = (GDestroyNotify) ota_backend_page_free;
             }
         }
         break;
@@ -306,17 +370,118 @@ read_answer (OtaRemoteBackend  *self,
         g_assert_not_reached ();
       }
 
-  if (call->result == NULL)
+  if (call->result == NULL && local_error != NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The server %s sent an answer that cannot be read: %s"), self->name,
-                   local_error != NULL ? local_error->message : "null");
+                   local_error->message);
+      return FALSE;
+    }
+  if (call->result == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server %s sent an empty answer where data was expected"), self->name);
       return FALSE;
     }
 
   remember_batches (self, call);
   return TRUE;
 }
+
+/* The error of an answer with an error status; an upload's "too large" is about its
+ * file, as the engine's size check would say. */
+static GError *
+call_status_error (OtaRemoteBackend *self,
+                   Call             *call,
+                   GBytes           *bytes)
+{
+  GError *error = ota_remote_status_error (self, call->msg, bytes);
+  GError *about_file = NULL;
+
+  if (call->args->upload == NULL || !g_error_matches (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD) ||
+      soup_message_get_status (call->msg) != SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ||
+      ota_error_get_field (error) != NULL)
+    return error;
+
+  ota_error_set_field (&about_file, OTA_ERROR_INVALID_FIELD, "file", "%s", error->message);
+  g_error_free (error);
+  return about_file;
+}
+
+static void send_message (GTask        *task,
+                          GInputStream *upload,
+                          goffset       upload_size);
+
+/* A query for all: "limit" 0 asked in pages (OTA_REMOTE_PAGE_SIZE), so that no answer
+ * grows without bound. */
+static void
+set_page (OtaRemoteBackend *self,
+          Call             *call)
+{
+  g_hash_table_insert (call->args->query, "offset", g_strdup_printf ("%u", call->page_offset));
+  g_hash_table_insert (call->args->query, "limit", g_strdup_printf ("%u", self->page_size));
+}
+
+/* Keeps the page just read; TRUE when the next one was asked for. */
+static gboolean
+next_page (GTask *task)
+{
+  Call *call = CALL (task);
+  OtaBackendPage *page = g_steal_pointer (&call->result);
+  guint64 total = page->total;
+  guint n = page->items->len;
+
+  if (call->paged == NULL)
+    call->paged = g_ptr_array_new_with_free_func (call->op->free_func);
+  g_ptr_array_extend_and_steal (call->paged, g_steal_pointer (&page->items));
+  ota_backend_page_free (page);
+  call->page_offset += n;
+
+  /* A short page is the last, whatever changed meanwhile on the server. */
+  if (n < SELF (task)->page_size || call->page_offset >= total)
+    {
+      call->result = ota_backend_page_new (g_steal_pointer (&call->paged), total);
+      return FALSE;
+    }
+
+  set_page (SELF (task), call);
+  g_clear_object (&call->msg);
+  send_message (task, NULL, 0);
+  return TRUE;
+}
+
+static void
+answer_complete (GTask  *task,
+                 GBytes *bytes)
+{
+  Call *call = CALL (task);
+  OtaRemoteBackend *self = SELF (task);
+  GError *error = NULL;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (call->msg)))
+    error = call_status_error (self, call, bytes);
+  else if (read_answer (self, call, bytes, &error) && call->paging && next_page (task))
+    return;
+  finish_call (task, error);
+}
+
+static GError *
+too_large_error (OtaRemoteBackend *self)
+{
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                      _("The server %s sent an answer larger than %u MiB; it was not read"),
+                      self->name, (guint) (self->max_answer / (1024 * 1024)));
+}
+
+/* Stops reading the answer; the connection goes with it. */
+static void
+drop_answer (Call *call)
+{
+  g_input_stream_close_async (call->answer, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&call->answer);
+}
+
+static void read_more (GTask *task);
 
 static void
 answer_read (GObject      *source,
@@ -326,21 +491,46 @@ answer_read (GObject      *source,
   GTask *task = user_data;
   Call *call = CALL (task);
   OtaRemoteBackend *self = SELF (task);
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) chunk = NULL;
   GError *error = NULL;
+  gsize size;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
     {
+      g_clear_object (&call->answer);
       finish_call (task, ota_remote_network_error (self, error));
       return;
     }
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source));
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (call->msg)))
-    error = ota_remote_status_error (self, call->msg, bytes);
-  else
-    read_answer (self, call, bytes, &error);
-  finish_call (task, error);
+  size = g_bytes_get_size (chunk);
+  if (size == 0)
+    {
+      g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&call->body));
+
+      /* At the end already: closing does not wait for anything. */
+      drop_answer (call);
+      answer_complete (task, body);
+      return;
+    }
+  if (size > self->max_answer - call->body->len)
+    {
+      drop_answer (call);
+      finish_call (task, too_large_error (self));
+      return;
+    }
+
+  g_byte_array_append (call->body, g_bytes_get_data (chunk, NULL), size);
+  read_more (task);
+}
+
+static void
+read_more (GTask *task)
+{
+  Call *call = CALL (task);
+
+  g_input_stream_read_bytes_async (call->answer, 64 * 1024, G_PRIORITY_DEFAULT, call->soup_cancellable,
+                                   answer_read, task);
 }
 
 static void
@@ -364,14 +554,14 @@ sent (GObject      *source,
 {
   GTask *task = user_data;
   Call *call = CALL (task);
+  OtaRemoteBackend *self = SELF (task);
   g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GOutputStream) memory = NULL;
   GError *error = NULL;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
-      finish_call (task, ota_remote_network_error (SELF (task), error));
+      finish_call (task, ota_remote_network_error (self, error));
       return;
     }
 
@@ -382,10 +572,17 @@ sent (GObject      *source,
       return;
     }
 
-  memory = g_memory_output_stream_new_resizable ();
-  g_output_stream_splice_async (memory, stream,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, call->soup_cancellable, answer_read, task);
+  call->answer = g_steal_pointer (&stream);
+  /* An answer that announces its size is refused before a byte of it is read. */
+  if ((guint64) soup_message_headers_get_content_length (soup_message_get_response_headers (call->msg)) >
+      self->max_answer)
+    {
+      drop_answer (call);
+      finish_call (task, too_large_error (self));
+      return;
+    }
+  call->body = g_byte_array_new ();
+  read_more (task);
 }
 
 static void
@@ -484,6 +681,16 @@ ota_remote_request (OtaRemoteBackend    *self,
    * change that was made is not hidden behind "cancelled". An upload can still be
    * stopped while its body goes out (the server then stores nothing), not after. */
   g_task_set_check_cancellable (task, !args->is_write);
+  if (op->answer == OTA_REMOTE_ANSWER_PAGE && args->query != NULL &&
+      g_strcmp0 (g_hash_table_lookup (args->query, "limit"), "0") == 0)
+    {
+      const char *offset = g_hash_table_lookup (args->query, "offset");
+
+      call->paging = TRUE;
+      call->page_offset = offset != NULL ? (guint) g_ascii_strtoull (offset, NULL, 10) : 0;
+      set_page (self, call);
+    }
+
   if (cancellable != NULL && !args->is_write)
     call->soup_cancellable = g_object_ref (cancellable);
   else if (cancellable != NULL && args->upload != NULL)
@@ -497,43 +704,4 @@ ota_remote_request (OtaRemoteBackend    *self,
     ota_remote_upload_open (args, cancellable, upload_opened, task);
   else
     send_message (task, NULL, 0);
-}
-
-/* ---- Finishing ---------------------------------------------------------------------------- */
-
-gpointer
-ota_remote_finish_pointer (OtaBackend    *backend,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-GPtrArray *
-ota_remote_finish_page (OtaBackend    *backend,
-                        GAsyncResult  *result,
-                        guint64       *total,
-                        GError       **error)
-{
-  Page *page = ota_remote_finish_pointer (backend, result, error);
-  GPtrArray *items;
-
-  if (page == NULL)
-    return NULL;
-
-  if (total != NULL)
-    *total = page->total;
-  items = g_steal_pointer (&page->items);
-  page_free (page);
-  return items;
-}
-
-gboolean
-ota_remote_finish_boolean (OtaBackend    *backend,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

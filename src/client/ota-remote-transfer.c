@@ -203,7 +203,9 @@ typedef struct {
   GFile         *temp;
   GInputStream  *in;
   GOutputStream *out;
+  gboolean       temp_made;     /* the temporary file exists: a failure removes it */
   gboolean       read_failed;   /* the error is the server's stream's, not the file's */
+  GError        *error;         /* the failure, while the temporary file goes */
   guint8         buffer[COPY_CHUNK];
 } Download;
 
@@ -214,25 +216,20 @@ download_free (Download *download)
   g_clear_object (&download->temp);
   g_clear_object (&download->in);
   g_clear_object (&download->out);
+  g_clear_error (&download->error);
   g_free (download);
 }
 
 static void copy_next (GTask *task);
 
-/* Ends @task (taken) with @error (taken); the temporary file goes. */
+/* Ends @task (taken) with the failure kept in the download. */
 static void
-download_fail (GTask  *task,
-               GError *error)
+fail_return (GTask *task)
 {
   Download *download = g_task_get_task_data (task);
+  GError *error = g_steal_pointer (&download->error);
   g_autofree char *name = NULL;
   GError *file_error = NULL;
-
-  if (download->out != NULL)
-    {
-      g_output_stream_close (download->out, NULL, NULL);
-      g_file_delete (download->temp, NULL, NULL);
-    }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || download->read_failed)
     {
@@ -250,17 +247,56 @@ download_fail (GTask  *task,
 }
 
 static void
+temp_deleted (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  /* Nothing more to do about a temporary file that will not go: the failure stands. */
+  g_file_delete_finish (G_FILE (source), result, NULL);
+  fail_return (user_data);
+}
+
+static void
+temp_closed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Download *download = g_task_get_task_data (task);
+
+  g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, NULL);
+  g_clear_object (&download->out);
+  /* Not cancellable: a cancelled export leaves no temporary file behind either. */
+  g_file_delete_async (download->temp, G_PRIORITY_DEFAULT, NULL, temp_deleted, task);
+}
+
+/* Ends @task (taken) with @error (taken) once the temporary file is closed and gone:
+ * all of it off this thread, which is the caller's main thread. */
+static void
+download_fail (GTask  *task,
+               GError *error)
+{
+  Download *download = g_task_get_task_data (task);
+
+  download->error = error;
+  if (download->out != NULL)
+    g_output_stream_close_async (download->out, G_PRIORITY_DEFAULT, NULL, temp_closed, task);
+  else if (download->temp_made)
+    g_file_delete_async (download->temp, G_PRIORITY_DEFAULT, NULL, temp_deleted, task);
+  else
+    fail_return (task);
+}
+
+static void
 moved (GObject      *source,
        GAsyncResult *result,
        gpointer      user_data)
 {
   GTask *task = user_data;
-  Download *download = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_file_move_finish (G_FILE (source), result, &error))
     {
-      g_file_delete (download->temp, NULL, NULL);
       download_fail (task, error);
       return;
     }
@@ -353,6 +389,7 @@ created (GObject      *source,
       download_fail (task, error);
       return;
     }
+  download->temp_made = TRUE;
   copy_next (task);
 }
 

@@ -1,6 +1,7 @@
 /* ota-token-store.c — server tokens in the keyring, under the servers' normalised URLs */
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+#include <string.h>
 
 #include "ota-remote-backend.h"
 #include "ota-token-store.h"
@@ -20,25 +21,49 @@ token_schema (void)
   return &schema;
 }
 
-/* The URL as stored, or the task reported with the URL's error; NULL then. */
-static char *
-normalise_or_report (const char          *url,
-                     gpointer             source_tag,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+/* The task of a keyring call for @url, with the URL as stored in @server; NULL when
+ * @url is refused: the task was then reported with the URL's error. */
+static GTask *
+keyring_task_new (const char           *url,
+                  gpointer              source_tag,
+                  char                **server,
+                  GCancellable         *cancellable,
+                  GAsyncReadyCallback   callback,
+                  gpointer              user_data)
 {
   GError *error = NULL;
-  char *normalised = ota_remote_normalise_url (url, &error);
+  GTask *task;
 
-  if (normalised == NULL)
-    g_task_report_error (NULL, callback, user_data, source_tag, error);
-  return normalised;
+  *server = ota_remote_normalise_url (url, &error);
+  if (*server == NULL)
+    {
+      g_task_report_error (NULL, callback, user_data, source_tag, error);
+      return NULL;
+    }
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  return task;
 }
 
 static void
 prefix_keyring_error (GError **error)
 {
   g_prefix_error (error, "%s", _("The keyring could not be used: "));
+}
+
+/* Ends @task with the keyring's @error (taken), or else TRUE. */
+static void
+return_keyring_outcome (GTask  *task,
+                        GError *error)
+{
+  if (error != NULL)
+    {
+      prefix_keyring_error (&error);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /* ---- Save ---------------------------------------------------------------------- */
@@ -51,13 +76,9 @@ on_stored (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (secret_password_store_finish (result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    {
-      prefix_keyring_error (&error);
-      g_task_return_error (task, error);
-    }
+  /* FALSE always comes with an error. */
+  secret_password_store_finish (result, &error);
+  return_keyring_outcome (task, error);
 }
 
 void
@@ -74,11 +95,10 @@ ota_token_store_save_async (const char          *url,
   g_return_if_fail (url != NULL);
   g_return_if_fail (token != NULL);
 
-  if ((server = normalise_or_report (url, ota_token_store_save_async, callback, user_data)) == NULL)
+  task = keyring_task_new (url, ota_token_store_save_async, &server, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ota_token_store_save_async);
   /* Translators: the label of the token in the user's keyring (Passwords and Keys) */
   label = g_strdup_printf (_("OTA Console token for %s"), server);
   secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, cancellable,
@@ -95,8 +115,18 @@ ota_token_store_save_finish (GAsyncResult  *result,
 
 /* ---- Look up ------------------------------------------------------------------- */
 
+void
+ota_token_free (char *token)
+{
+  if (token == NULL)
+    return;
+  /* Not memset: a store just before free() may be optimised away. */
+  explicit_bzero (token, strlen (token));
+  g_free (token);
+}
+
 /* Secrets come in non-pageable memory to be wiped with secret_password_free(); callers
- * get plain memory they free with g_free(). */
+ * get plain memory they free with ota_token_free() (or g_free()). */
 static char *
 take_password (char *password)
 {
@@ -121,7 +151,9 @@ on_looked_up (GObject      *source,
       g_task_return_error (task, error);
     }
   else
-    g_task_return_pointer (task, password != NULL ? take_password (password) : NULL, g_free);
+    /* Wiped too when nobody finishes the task. */
+    g_task_return_pointer (task, password != NULL ? take_password (password) : NULL,
+                           (GDestroyNotify) ota_token_free);
 }
 
 void
@@ -135,12 +167,9 @@ ota_token_store_lookup_async (const char          *url,
 
   g_return_if_fail (url != NULL);
 
-  if ((server = normalise_or_report (url, ota_token_store_lookup_async, callback, user_data)) == NULL)
-    return;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ota_token_store_lookup_async);
-  secret_password_lookup (token_schema (), cancellable, on_looked_up, task, "server", server, NULL);
+  task = keyring_task_new (url, ota_token_store_lookup_async, &server, cancellable, callback, user_data);
+  if (task != NULL)
+    secret_password_lookup (token_schema (), cancellable, on_looked_up, task, "server", server, NULL);
 }
 
 char *
@@ -186,13 +215,7 @@ on_cleared (GObject      *source,
 
   /* FALSE without an error: there was nothing to remove, which is what was asked. */
   secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      prefix_keyring_error (&error);
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_boolean (task, TRUE);
+  return_keyring_outcome (task, error);
 }
 
 void
@@ -206,12 +229,9 @@ ota_token_store_forget_async (const char          *url,
 
   g_return_if_fail (url != NULL);
 
-  if ((server = normalise_or_report (url, ota_token_store_forget_async, callback, user_data)) == NULL)
-    return;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ota_token_store_forget_async);
-  secret_password_clear (token_schema (), cancellable, on_cleared, task, "server", server, NULL);
+  task = keyring_task_new (url, ota_token_store_forget_async, &server, cancellable, callback, user_data);
+  if (task != NULL)
+    secret_password_clear (token_schema (), cancellable, on_cleared, task, "server", server, NULL);
 }
 
 gboolean

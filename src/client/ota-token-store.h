@@ -42,4 +42,8 @@ void      ota_token_store_forget_async  (const char           *url,
 gboolean  ota_token_store_forget_finish (GAsyncResult         *result,
                                          GError              **error);
 
+/* Overwrites @token (nullable) with zeros, then frees it: a token read from the keyring
+ * or typed in should not linger in freed memory. */
+void      ota_token_free                (char                 *token);
+
 G_END_DECLS

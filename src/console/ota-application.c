@@ -33,58 +33,111 @@ ota_application_demo_db_path (void)
   return g_build_filename (g_get_user_data_dir (), "ota-console", "demo.db", NULL);
 }
 
-static gboolean
-open_engine (OtaApplication  *self,
-             GError         **error)
+/* What the worker opening the database needs: made on the UI thread. */
+typedef struct {
+  char     *path;
+  OtaClock *clock;
+} OpenEngineData;
+
+static void
+open_engine_data_free (OpenEngineData *data)
 {
-  g_autoptr(OtaClock) clock = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
+  g_free (data->path);
+  g_clear_object (&data->clock);
+  g_free (data);
+}
 
-  if (self->db_path != NULL)
-    path = g_strdup (self->db_path);
-  else if (self->demo_mode)
-    path = ota_application_demo_db_path ();
-  else
-    path = ota_engine_default_db_path ();
+/* On a worker: SQLite opens the file and migrates the schema, which may take a while on
+ * a large database or one another process holds. The worker has no thread-default main
+ * context, so the engine emits its signals on the global default one, the UI's. */
+static void
+open_engine_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  OpenEngineData *data = task_data;
+  g_autofree char *dir = g_path_get_dirname (data->path);
+  OtaEngine *engine;
+  GError *error = NULL;
 
-  dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
       g_autofree char *display = g_filename_display_name (dir);
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot create the folder “%s”: %s"), display, g_strerror (saved_errno));
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Cannot create the folder “%s”: %s"), display,
+                               g_strerror (saved_errno));
+      return;
     }
 
-  /* In demo mode time is a manual clock, so the simulated fleet can make minutes pass
-   * in seconds. */
-  if (self->demo_mode)
-    clock = OTA_CLOCK (ota_manual_clock_new (g_get_real_time ()));
+  engine = ota_engine_new (data->path, data->clock, &error);
+  if (engine == NULL)
+    g_task_return_error (task, error);
   else
-    clock = ota_real_clock_new ();
+    g_task_return_pointer (task, engine, g_object_unref);
+}
 
-  self->engine = ota_engine_new (path, clock, error);
-  if (self->engine == NULL)
-    return FALSE;
+/* Back on the UI thread: the backend for the manager's task (@user_data). */
+static void
+engine_opened (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  OtaApplication *self = OTA_APPLICATION (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  OtaEngine *engine;
 
+  engine = g_task_propagate_pointer (G_TASK (result), &error);
+  if (engine == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_object (&self->backend);
+  g_clear_object (&self->engine);
+  self->engine = engine;
   self->backend = ota_local_backend_new (self->engine);
-  return TRUE;
+  g_task_return_pointer (task, g_object_ref (self->backend), g_object_unref);
 }
 
 /* The manager opens the local database only when it is needed: a console started on a
  * server never touches it. */
-static OtaBackend *
-open_local_backend (gpointer   user_data,
-                    GError   **error)
+static void
+open_local_backend (gpointer  user_data,
+                    GTask    *task)
 {
   OtaApplication *self = user_data;
+  g_autoptr(GTask) opening = NULL;
+  OpenEngineData *data;
 
-  if (self->backend == NULL && !open_engine (self, error))
-    return NULL;
-  return g_object_ref (self->backend);
+  if (self->backend != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->backend), g_object_unref);
+      return;
+    }
+
+  data = g_new0 (OpenEngineData, 1);
+  if (self->db_path != NULL)
+    data->path = g_strdup (self->db_path);
+  else if (self->demo_mode)
+    data->path = ota_application_demo_db_path ();
+  else
+    data->path = ota_engine_default_db_path ();
+  /* In demo mode time is a manual clock, so the simulated fleet can make minutes pass
+   * in seconds. */
+  if (self->demo_mode)
+    data->clock = OTA_CLOCK (ota_manual_clock_new (g_get_real_time ()));
+  else
+    data->clock = ota_real_clock_new ();
+
+  opening = g_task_new (self, NULL, engine_opened, g_object_ref (task));
+  g_task_set_source_tag (opening, open_local_backend);
+  g_task_set_task_data (opening, data, (GDestroyNotify) open_engine_data_free);
+  g_task_run_in_thread (opening, open_engine_thread);
 }
 
 /* Without the schema installed (running from the build folder) nothing is remembered. */
@@ -100,7 +153,7 @@ settings_new_if_installed (void)
 }
 
 /* (transfer full) (nullable): the server to open at start: --server, else the one of
- * the last run (never in demo mode). */
+ * the last run (never in demo mode, nor when --db names the database to open). */
 static char *
 dup_start_server (OtaApplication *self,
                   GSettings      *settings)
@@ -109,7 +162,7 @@ dup_start_server (OtaApplication *self,
 
   if (self->server_url != NULL)
     return g_strdup (self->server_url);
-  if (self->demo_mode || settings == NULL)
+  if (self->demo_mode || self->db_path != NULL || settings == NULL)
     return NULL;
   last = g_settings_get_string (settings, "last-server");
   return *last != '\0' ? g_steal_pointer (&last) : NULL;
@@ -171,11 +224,52 @@ demo_prepared (GObject      *source,
 }
 
 static void
+start_demo (OtaApplication *self)
+{
+  self->demo = ota_demo_new (self->engine);
+  self->preparing = TRUE;
+  self->cancellable = g_cancellable_new ();
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (OTA_IS_WINDOW (l->data))
+      ota_window_set_demo (OTA_WINDOW (l->data), self->demo);
+  ota_demo_prepare_async (self->demo, self->cancellable, demo_prepared, g_object_ref (self));
+}
+
+/* The database to work on at start is open (the window showed its loading page
+ * meanwhile): the demo starts on it. Without it there is nothing to show. */
+static void
+local_opened_at_start (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OtaApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) windows = NULL;
+
+  if (ota_backend_manager_use_local_finish (OTA_BACKEND_MANAGER (source), result, &error))
+    {
+      if (self->demo_mode && self->demo == NULL)
+        start_demo (self);
+      return;
+    }
+  /* A server chosen from the menu meanwhile. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* The dialog first: it keeps the application running once the windows are gone. */
+  show_fatal_error (self, error);
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (OTA_IS_WINDOW (l->data))
+      gtk_window_destroy (l->data);
+}
+
+static void
 ota_application_activate (GApplication *application)
 {
   OtaApplication *self = OTA_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
   g_autofree char *server = NULL;
+  gboolean starting = FALSE;
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -193,25 +287,15 @@ ota_application_activate (GApplication *application)
       ota_backend_manager_set_local_opener (self->manager, open_local_backend, self, NULL);
       ota_backend_manager_set_local_only (self->manager, self->demo_mode);
       server = dup_start_server (self, settings);
-      if (server == NULL && !ota_backend_manager_use_local (self->manager, &error))
-        {
-          show_fatal_error (self, error);
-          return;
-        }
+      starting = TRUE;
     }
 
   window = GTK_WINDOW (ota_window_new_for_manager (GTK_APPLICATION (self), self->manager));
   ota_window_set_demo_mode (OTA_WINDOW (window), self->demo_mode);
-  if (self->demo_mode && self->demo == NULL)
-    {
-      self->demo = ota_demo_new (self->engine);
-      self->preparing = TRUE;
-      self->cancellable = g_cancellable_new ();
-      ota_window_set_preparing (OTA_WINDOW (window), TRUE);
-      ota_demo_prepare_async (self->demo, self->cancellable, demo_prepared, g_object_ref (self));
-    }
   if (self->demo != NULL)
     ota_window_set_demo (OTA_WINDOW (window), self->demo);
+  if (self->demo_mode && (self->demo == NULL || self->preparing))
+    ota_window_set_preparing (OTA_WINDOW (window), TRUE);
   gtk_window_present (window);
 
   /* After the window: what the server says (a token to ask for) needs it. The token of
@@ -224,6 +308,9 @@ ota_application_activate (GApplication *application)
                                        token != NULL && *token != '\0' ? token : NULL,
                                        OTA_OPEN_SERVER_RESTORE);
     }
+  else if (starting)
+    ota_backend_manager_use_local_async (self->manager, NULL, local_opened_at_start,
+                                         g_object_ref (self));
 }
 
 static int
@@ -247,10 +334,16 @@ ota_application_handle_local_options (GApplication *application,
       self->server_url = g_steal_pointer (&server);
     }
 
-  /* The demo is a database of its own, never a server's. */
+  /* The demo is a database of its own, never a server's; --db names the database to
+   * open instead of a server. */
   if (self->demo_mode && self->server_url != NULL)
     {
       g_printerr ("ota-console: %s\n", _("--demo and --server cannot be used together"));
+      return 1;
+    }
+  if (self->db_path != NULL && self->server_url != NULL)
+    {
+      g_printerr ("ota-console: %s\n", _("--db and --server cannot be used together"));
       return 1;
     }
   return -1;

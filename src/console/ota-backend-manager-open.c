@@ -49,6 +49,9 @@ open_failed (OpenData     *data,
     }
   else
     {
+      /* Not shown, so not kept trying in the background either. */
+      if (data->remote != NULL && !current)
+        ota_remote_backend_disconnect (data->remote);
       if (restore && self->backend == NULL)
         ota_backend_manager_use_local_or_tell (self);
       ota_backend_manager_emit_notice (self, error->message);
@@ -159,15 +162,10 @@ ota_backend_manager_open_server (OtaBackendManager  *self,
   g_return_if_fail (url != NULL);
   g_return_if_fail (!self->local_only);
 
-  /* One server at a time: the newest choice wins. */
-  g_cancellable_cancel (self->open_cancellable);
-  g_clear_object (&self->open_cancellable);
-  self->open_cancellable = g_cancellable_new ();
-
   data = g_new0 (OpenData, 1);
   data->self = g_object_ref (self);
   data->flags = flags;
-  data->cancellable = g_object_ref (self->open_cancellable);
+  data->cancellable = g_object_ref (ota_backend_manager_new_choice (self));
 
   normalised = ota_remote_normalise_url (url, &error);
   if (normalised == NULL)
@@ -214,7 +212,7 @@ retried (GObject      *source,
   ota_backend_manager_update_state (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     ota_backend_manager_emit_need_token (self, ota_remote_backend_get_url (remote),
-                   error->message);
+                                         error->message);
 }
 
 void

@@ -1,336 +1,24 @@
-/* ota-backend-manager.c — what the console works on: the local database or a server */
+/* ota-backend-manager.c — what the console works on: the local database or a server.
+ * The object, its properties and getters; the rest is in the files that
+ * ota-backend-manager-private.h lists. */
 #include <glib/gi18n.h>
 
 #include "ota-backend-manager-private.h"
-#include "ota-token-store.h"
-
 
 G_DEFINE_FINAL_TYPE (OtaBackendManager, ota_backend_manager, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_BACKEND,
-  PROP_SERVER,
-  PROP_STATE,
-  PROP_RETRY_IN,
-  PROP_ERROR_MESSAGE,
-  PROP_BUSY,
-  PROP_SERVERS,
-  PROP_LOCAL_ONLY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[OTA_BACKEND_MANAGER_N_PROPS];
 
 static guint signals[OTA_BACKEND_MANAGER_N_SIGNALS];
 
-/* ---- Remembered servers ------------------------------------------------------------ */
-
-GStrv
-ota_backend_manager_dup_servers (OtaBackendManager *self)
-{
-  g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (self), NULL);
-
-  if (self->settings != NULL)
-    return g_settings_get_strv (self->settings, "servers");
-  return g_strdupv (self->servers);
-}
-
-static void
-store_servers (OtaBackendManager  *self,
-               const char * const *servers)
-{
-  /* With settings, "changed::servers" notifies (for changes made elsewhere too). */
-  if (self->settings != NULL)
-    g_settings_set_strv (self->settings, "servers", servers);
-  else
-    {
-      g_strfreev (self->servers);
-      self->servers = g_strdupv ((GStrv) servers);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVERS]);
-    }
-}
-
 void
-ota_backend_manager_remember (OtaBackendManager *self,
-                 const char        *url)
+ota_backend_manager_notify (OtaBackendManager     *self,
+                            OtaBackendManagerProp  prop)
 {
-  g_auto(GStrv) servers = ota_backend_manager_dup_servers (self);
-
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "last-server", url);
-  if (!g_strv_contains ((const char * const *) servers, url))
-    {
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) added = NULL;
-
-      g_strv_builder_addv (builder, (const char **) servers);
-      g_strv_builder_add (builder, url);
-      added = g_strv_builder_end (builder);
-      store_servers (self, (const char * const *) added);
-    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-/* ---- The current backend ------------------------------------------------------------- */
-
-static void
-on_remote_changed (OtaBackendManager *self)
-{
-  ota_backend_manager_update_state (self);
-}
-
-static void
-set_error_message (OtaBackendManager *self,
-                   const char        *message)
-{
-  if (g_strcmp0 (self->error_message, message) == 0)
-    return;
-  g_free (self->error_message);
-  self->error_message = g_strdup (message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
-}
-
-void
-ota_backend_manager_set_busy (OtaBackendManager *self,
-          gboolean           busy)
-{
-  gboolean was_busy = self->busy > 0;
-
-  if (busy)
-    self->busy++;
-  else if (self->busy > 0)
-    self->busy--;
-  if (was_busy != (self->busy > 0))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  OtaBackendManager *self = user_data;
-
-  ota_backend_manager_update_state (self);
-  return G_SOURCE_CONTINUE;
-}
-
-void
-ota_backend_manager_update_state (OtaBackendManager *self)
-{
-  OtaRemoteState state = OTA_REMOTE_STATE_CONNECTED;
-  const GError *error = NULL;
-  guint retry_in = 0;
-
-  if (self->remote != NULL)
-    {
-      state = ota_remote_backend_get_state (self->remote);
-      error = ota_remote_backend_get_last_error (self->remote);
-      /* A connection attempt we gave up on ourselves is nothing to report. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        error = NULL;
-      if (state == OTA_REMOTE_STATE_RECONNECTING)
-        retry_in = ota_remote_backend_get_retry_in (self->remote);
-    }
-
-  if (state == OTA_REMOTE_STATE_CONNECTED)
-    {
-      g_clear_pointer (&self->connect_error, g_free);
-      self->token_asked = FALSE;
-    }
-
-  if (state == OTA_REMOTE_STATE_RECONNECTING && self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (1, tick, self);
-  else if (state != OTA_REMOTE_STATE_RECONNECTING)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
-
-  if (state == OTA_REMOTE_STATE_RECONNECTING || state == OTA_REMOTE_STATE_DISCONNECTED)
-    set_error_message (self, error != NULL ? error->message : self->connect_error);
-  else
-    set_error_message (self, NULL);
-
-  if (self->state != state)
-    {
-      self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
-  if (self->retry_in != retry_in)
-    {
-      self->retry_in = retry_in;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
-    }
-
-  /* The server gave up on its own (a token revoked while reconnecting): ask for a new
-   * one. A refusal of our own connect call is answered where that call ends. */
-  if (state == OTA_REMOTE_STATE_DISCONNECTED && !self->token_asked &&
-      self->connecting != self->remote &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    {
-      self->token_asked = TRUE;
-      g_signal_emit (self, signals[OTA_BACKEND_MANAGER_NEED_TOKEN], 0,
-                     ota_remote_backend_get_url (self->remote), error->message);
-    }
-}
-
-void
-ota_backend_manager_switch (OtaBackendManager *self,
-             OtaBackend        *backend)
-{
-  g_autoptr(OtaBackend) old = NULL;
-
-  if (self->backend == backend)
-    return;
-
-  /* The server left behind stops reconnecting; the views drop their references. */
-  if (self->remote != NULL)
-    {
-      g_clear_signal_handler (&self->state_id, self->remote);
-      g_clear_signal_handler (&self->error_id, self->remote);
-      g_clear_signal_handler (&self->retry_id, self->remote);
-      g_cancellable_cancel (self->retry_cancellable);
-      g_clear_object (&self->retry_cancellable);
-      ota_remote_backend_disconnect (self->remote);
-      self->remote = NULL;
-    }
-
-  old = g_steal_pointer (&self->backend);
-  self->backend = backend != NULL ? g_object_ref (backend) : NULL;
-  g_clear_pointer (&self->connect_error, g_free);
-  self->token_asked = FALSE;
-
-  if (OTA_IS_REMOTE_BACKEND (backend))
-    {
-      self->remote = OTA_REMOTE_BACKEND (backend);
-      self->state_id = g_signal_connect_swapped (backend, "notify::state",
-                                                 G_CALLBACK (on_remote_changed), self);
-      self->error_id = g_signal_connect_swapped (backend, "notify::last-error",
-                                                 G_CALLBACK (on_remote_changed), self);
-      self->retry_id = g_signal_connect_swapped (backend, "notify::retry-in",
-                                                 G_CALLBACK (on_remote_changed), self);
-    }
-
-  ota_backend_manager_update_state (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
-}
-
-gboolean
-ota_backend_manager_use_local (OtaBackendManager  *self,
-                               GError            **error)
-{
-  g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_cancellable_cancel (self->open_cancellable);
-  if (self->local == NULL)
-    {
-      if (self->opener == NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("There is no local database to open"));
-          return FALSE;
-        }
-      self->local = self->opener (self->opener_data, error);
-      if (self->local == NULL)
-        return FALSE;
-    }
-
-  ota_backend_manager_switch (self, self->local);
-  /* The demo never becomes what the console opens next time. */
-  if (self->settings != NULL && !self->local_only)
-    g_settings_set_string (self->settings, "last-server", "");
-  return TRUE;
-}
-
-void
-ota_backend_manager_use_local_or_tell (OtaBackendManager *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ota_backend_manager_use_local (self, &error))
-    g_signal_emit (self, signals[OTA_BACKEND_MANAGER_NOTICE], 0, error->message);
-}
-
-/* ---- Tokens in the keyring --------------------------------------------------------------- */
-
-static void
-token_saved (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(OtaBackendManager) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ota_token_store_save_finish (result, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The token could not be saved in the keyring: %s"),
-                                                  error->message);
-      g_signal_emit (self, signals[OTA_BACKEND_MANAGER_NOTICE], 0, message);
-    }
-}
-
-static void
-token_forgotten (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Nothing saved, or no keyring at all: either way no token is kept. */
-  if (!ota_token_store_forget_finish (result, &error))
-    g_debug ("Token not forgotten: %s", error->message);
-}
-
-void
-ota_backend_manager_use_remote (OtaBackendManager *self,
-                                OtaRemoteBackend  *remote,
-                                const char        *token,
-                                gboolean           remember)
-{
-  const char *url;
-
-  g_return_if_fail (OTA_IS_BACKEND_MANAGER (self));
-  g_return_if_fail (OTA_IS_REMOTE_BACKEND (remote));
-  g_return_if_fail (!self->local_only);
-
-  g_cancellable_cancel (self->open_cancellable);
-  url = ota_remote_backend_get_url (remote);
-  ota_backend_manager_switch (self, OTA_BACKEND (remote));
-  ota_backend_manager_remember (self, url);
-
-  if (remember && token != NULL)
-    ota_token_store_save_async (url, token, NULL, token_saved, g_object_ref (self));
-  else if (!remember)
-    ota_token_store_forget_async (url, NULL, token_forgotten, NULL);
-}
-
-void
-ota_backend_manager_forget_server (OtaBackendManager *self,
-                                   const char        *url)
-{
-  g_auto(GStrv) servers = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) kept = NULL;
-
-  g_return_if_fail (OTA_IS_BACKEND_MANAGER (self));
-  g_return_if_fail (url != NULL);
-
-  servers = ota_backend_manager_dup_servers (self);
-  for (guint i = 0; servers[i] != NULL; i++)
-    if (!g_str_equal (servers[i], url))
-      g_strv_builder_add (builder, servers[i]);
-  kept = g_strv_builder_end (builder);
-  store_servers (self, (const char * const *) kept);
-
-  ota_token_store_forget_async (url, NULL, token_forgotten, NULL);
-  if (g_str_equal (ota_backend_manager_get_server (self), url))
-    ota_backend_manager_use_local_or_tell (self);
-  else if (self->settings != NULL)
-    {
-      g_autofree char *last = g_settings_get_string (self->settings, "last-server");
-
-      if (g_str_equal (last, url))
-        g_settings_set_string (self->settings, "last-server", "");
-    }
-}
+/* ---- Signals ------------------------------------------------------------------------------ */
 
 void
 ota_backend_manager_emit_need_token (OtaBackendManager *self,
@@ -347,7 +35,7 @@ ota_backend_manager_emit_notice (OtaBackendManager *self,
   g_signal_emit (self, signals[OTA_BACKEND_MANAGER_NOTICE], 0, message);
 }
 
-/* ---- Getters ------------------------------------------------------------------------------ */
+/* ---- Settings and getters ------------------------------------------------------------------ */
 
 void
 ota_backend_manager_set_local_opener (OtaBackendManager     *self,
@@ -374,7 +62,7 @@ ota_backend_manager_set_local_only (OtaBackendManager *self,
   if (self->local_only == local_only)
     return;
   self->local_only = local_only;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_ONLY]);
+  ota_backend_manager_notify (self, OTA_BACKEND_MANAGER_PROP_LOCAL_ONLY);
 }
 
 gboolean
@@ -431,6 +119,13 @@ ota_backend_manager_get_busy (OtaBackendManager *self)
 {
   g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (self), FALSE);
   return self->busy > 0;
+}
+
+gboolean
+ota_backend_manager_get_opening_local (OtaBackendManager *self)
+{
+  g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (self), FALSE);
+  return self->opening_local;
 }
 
 char *
@@ -503,6 +198,9 @@ ota_backend_manager_finalize (GObject *object)
 {
   OtaBackendManager *self = OTA_BACKEND_MANAGER (object);
 
+  /* An opening that ended after dispose (it holds the manager) may still leave these. */
+  g_clear_pointer (&self->local_waiters, g_ptr_array_unref);
+  g_clear_object (&self->local);
   g_strfreev (self->servers);
   g_free (self->error_message);
   g_free (self->connect_error);
@@ -520,36 +218,40 @@ ota_backend_manager_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_BACKEND:
+    case OTA_BACKEND_MANAGER_PROP_BACKEND:
       g_value_set_object (value, self->backend);
       break;
 
-    case PROP_SERVER:
+    case OTA_BACKEND_MANAGER_PROP_SERVER:
       g_value_set_string (value, ota_backend_manager_get_server (self));
       break;
 
-    case PROP_STATE:
+    case OTA_BACKEND_MANAGER_PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
 
-    case PROP_RETRY_IN:
+    case OTA_BACKEND_MANAGER_PROP_RETRY_IN:
       g_value_set_uint (value, self->retry_in);
       break;
 
-    case PROP_ERROR_MESSAGE:
+    case OTA_BACKEND_MANAGER_PROP_ERROR_MESSAGE:
       g_value_set_string (value, self->error_message);
       break;
 
-    case PROP_BUSY:
+    case OTA_BACKEND_MANAGER_PROP_BUSY:
       g_value_set_boolean (value, self->busy > 0);
       break;
 
-    case PROP_SERVERS:
+    case OTA_BACKEND_MANAGER_PROP_SERVERS:
       g_value_take_boxed (value, ota_backend_manager_dup_servers (self));
       break;
 
-    case PROP_LOCAL_ONLY:
+    case OTA_BACKEND_MANAGER_PROP_LOCAL_ONLY:
       g_value_set_boolean (value, self->local_only);
+      break;
+
+    case OTA_BACKEND_MANAGER_PROP_OPENING_LOCAL:
+      g_value_set_boolean (value, self->opening_local);
       break;
 
     default:
@@ -567,7 +269,7 @@ ota_backend_manager_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_LOCAL_ONLY:
+    case OTA_BACKEND_MANAGER_PROP_LOCAL_ONLY:
       ota_backend_manager_set_local_only (self, g_value_get_boolean (value));
       break;
 
@@ -586,31 +288,34 @@ ota_backend_manager_class_init (OtaBackendManagerClass *klass)
   object_class->get_property = ota_backend_manager_get_property;
   object_class->set_property = ota_backend_manager_set_property;
 
-  properties[PROP_BACKEND] =
+  properties[OTA_BACKEND_MANAGER_PROP_BACKEND] =
     g_param_spec_object ("backend", NULL, NULL, OTA_TYPE_BACKEND,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SERVER] =
+  properties[OTA_BACKEND_MANAGER_PROP_SERVER] =
     g_param_spec_string ("server", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATE] =
+  properties[OTA_BACKEND_MANAGER_PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, OTA_TYPE_REMOTE_STATE, OTA_REMOTE_STATE_CONNECTED,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RETRY_IN] =
+  properties[OTA_BACKEND_MANAGER_PROP_RETRY_IN] =
     g_param_spec_uint ("retry-in", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ERROR_MESSAGE] =
+  properties[OTA_BACKEND_MANAGER_PROP_ERROR_MESSAGE] =
     g_param_spec_string ("error-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
+  properties[OTA_BACKEND_MANAGER_PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SERVERS] =
+  properties[OTA_BACKEND_MANAGER_PROP_SERVERS] =
     g_param_spec_boxed ("servers", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOCAL_ONLY] =
+  properties[OTA_BACKEND_MANAGER_PROP_LOCAL_ONLY] =
     g_param_spec_boolean ("local-only", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  properties[OTA_BACKEND_MANAGER_PROP_OPENING_LOCAL] =
+    g_param_spec_boolean ("opening-local", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, OTA_BACKEND_MANAGER_N_PROPS, properties);
 
   /**
    * OtaBackendManager::need-token:
@@ -639,7 +344,7 @@ ota_backend_manager_init (OtaBackendManager *self)
 static void
 on_servers_changed (OtaBackendManager *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVERS]);
+  ota_backend_manager_notify (self, OTA_BACKEND_MANAGER_PROP_SERVERS);
 }
 
 OtaBackendManager *

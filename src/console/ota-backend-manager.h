@@ -25,9 +25,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OtaBackendManager, ota_backend_manager, OTA, BACKEND_MANAGER, GObject)
 
 /* Opens the local database on first use (so a console started on a server never
- * touches it). Returns (transfer full) the backend or NULL with @error set. */
-typedef OtaBackend *(*OtaLocalBackendOpener) (gpointer   user_data,
-                                              GError   **error);
+ * touches it), without blocking the UI thread: the slow part (SQLite, migrations) goes
+ * to a worker. Completes @task (the manager's) with the backend,
+ * g_task_return_pointer (task, backend, g_object_unref), or with an error. */
+typedef void (*OtaLocalBackendOpener) (gpointer  user_data,
+                                       GTask    *task);
 
 typedef enum {
   OTA_OPEN_SERVER_DEFAULT = 0,       /* switch once connected; on failure stay, and tell */
@@ -61,8 +63,12 @@ OtaRemoteState     ota_backend_manager_get_state        (OtaBackendManager     *
 guint              ota_backend_manager_get_retry_in     (OtaBackendManager     *self);
 /* (nullable): why the server is not connected (RECONNECTING, DISCONNECTED). */
 const char        *ota_backend_manager_get_error_message (OtaBackendManager    *self);
-/* Whether a server is being opened (before the switch): for a spinner. */
+/* Whether a server or the local database is being opened (before the switch): for a
+ * spinner. */
 gboolean           ota_backend_manager_get_busy         (OtaBackendManager     *self);
+/* Whether a switch to the local database waits for it to open: windows show their
+ * loading page meanwhile. */
+gboolean           ota_backend_manager_get_opening_local (OtaBackendManager    *self);
 /* (transfer full) (nullable): the connection in words, "Connected", "Reconnecting in
  * 5 s…"; NULL on the local database. */
 char              *ota_backend_manager_dup_status       (OtaBackendManager     *self);
@@ -72,8 +78,15 @@ char              *ota_backend_manager_dup_title        (OtaBackendManager     *
 /* (transfer full): the remembered servers' URLs, in the order first connected. */
 GStrv              ota_backend_manager_dup_servers      (OtaBackendManager     *self);
 
-/* Switches to the local database. */
-gboolean           ota_backend_manager_use_local        (OtaBackendManager     *self,
+/* Switches to the local database, opening it first (off the UI thread) if this is its
+ * first use. A later choice (another server, the local database again) cancels this
+ * one: G_IO_ERROR_CANCELLED, nothing switched. */
+void               ota_backend_manager_use_local_async  (OtaBackendManager     *self,
+                                                         GCancellable          *cancellable,
+                                                         GAsyncReadyCallback    callback,
+                                                         gpointer               user_data);
+gboolean           ota_backend_manager_use_local_finish (OtaBackendManager     *self,
+                                                         GAsyncResult          *result,
                                                          GError               **error);
 /* Switches to @remote (connected by the caller, e.g. the Connect dialog), remembers its
  * URL, and saves @token in the keyring when @remember (else forgets a saved one). */

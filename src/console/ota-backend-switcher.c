@@ -2,12 +2,14 @@
 #include <glib/gi18n.h>
 
 #include "ota-backend-switcher.h"
+#include "ota-server-url.h"
 
 struct _OtaBackendSwitcher
 {
   AdwBin             parent_instance;
 
   OtaBackendManager *manager;
+  GSignalGroup      *manager_signals;
   GMenu             *menu;
 
   GtkMenuButton     *button;
@@ -19,6 +21,16 @@ struct _OtaBackendSwitcher
 
 G_DEFINE_FINAL_TYPE (OtaBackendSwitcher, ota_backend_switcher, ADW_TYPE_BIN)
 
+/* A menu label takes "_" for a mnemonic: a server's own ("ota_lab") is doubled to stay. */
+static char *
+escape_mnemonics (const char *text)
+{
+  g_autoptr(GString) escaped = g_string_new (text);
+
+  g_string_replace (escaped, "_", "__", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
 static void
 update_menu (OtaBackendSwitcher *self)
 {
@@ -26,17 +38,22 @@ update_menu (OtaBackendSwitcher *self)
   g_autoptr(GMenu) actions = g_menu_new ();
   g_auto(GStrv) servers = ota_backend_manager_dup_servers (self->manager);
   g_autoptr(GMenuItem) local = g_menu_item_new (_("_Local Database"), NULL);
+  g_autoptr(GMenuItem) connect = NULL;
 
   g_menu_item_set_action_and_target (local, "server.use", "s", "");
   g_menu_append_item (places, local);
   for (guint i = 0; servers[i] != NULL; i++)
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (servers[i], NULL);
+      g_autofree char *label = escape_mnemonics (servers[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target (item, "server.use", "s", servers[i]);
       g_menu_append_item (places, item);
     }
-  g_menu_append (actions, _("_Connect to Server…"), "server.connect");
+  connect = g_menu_item_new (_("_Connect to Server…"), "server.connect");
+  /* The window's shortcut (ota-window-actions.c), shown in the menu. */
+  g_menu_item_set_attribute (connect, "accel", "s", "<Control><Shift>o");
+  g_menu_append_item (actions, connect);
   g_menu_append (actions, _("_Forget This Server"), "server.forget");
 
   g_menu_remove_all (self->menu);
@@ -53,6 +70,7 @@ update_display (OtaBackendSwitcher *self)
   OtaRemoteState state;
   const char *icon_name;
   const char *server;
+  gboolean unencrypted;
 
   /* Without a choice to make (no manager, the demo), nothing to show. */
   gtk_widget_set_visible (GTK_WIDGET (self), self->manager != NULL &&
@@ -64,6 +82,17 @@ update_display (OtaBackendSwitcher *self)
   status = ota_backend_manager_dup_status (self->manager);
   state = ota_backend_manager_get_state (self->manager);
   server = ota_backend_manager_get_server (self->manager);
+
+  /* Plain http to another machine: the token crosses the network readable. */
+  unencrypted = *server != '\0' && ota_server_url_is_unencrypted (server);
+  if (unencrypted && status != NULL)
+    {
+      g_autofree char *connection = g_steal_pointer (&status);
+
+      /* Translators: the connection state ("Connected") of a server reached over plain
+       * http, then a warning */
+      status = g_strdup_printf (_("%s · Not encrypted"), connection);
+    }
 
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->subtitle_label, status != NULL ? status : "");
@@ -78,7 +107,8 @@ update_display (OtaBackendSwitcher *self)
   gtk_image_set_from_icon_name (self->icon, icon_name);
 
   /* Trouble stands out: the warning colour on the state and its icon. */
-  if (*server != '\0' && (state == OTA_REMOTE_STATE_RECONNECTING || state == OTA_REMOTE_STATE_DISCONNECTED))
+  if (*server != '\0' && (unencrypted || state == OTA_REMOTE_STATE_RECONNECTING ||
+                          state == OTA_REMOTE_STATE_DISCONNECTED))
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->subtitle_label), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "warning");
@@ -111,23 +141,12 @@ ota_backend_switcher_set_manager (OtaBackendSwitcher *self,
   g_return_if_fail (OTA_IS_BACKEND_SWITCHER (self));
   g_return_if_fail (manager == NULL || OTA_IS_BACKEND_MANAGER (manager));
 
-  if (self->manager == manager)
+  if (!g_set_object (&self->manager, manager))
     return;
 
-  if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
-  g_set_object (&self->manager, manager);
+  g_signal_group_set_target (self->manager_signals, manager);
   if (manager != NULL)
-    {
-      static const char * const shown[] = {
-        "notify::server", "notify::state", "notify::retry-in", "notify::busy", "notify::local-only",
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
-        g_signal_connect_swapped (manager, shown[i], G_CALLBACK (update_display), self);
-      g_signal_connect_swapped (manager, "notify::servers", G_CALLBACK (update_menu), self);
-      update_menu (self);
-    }
+    update_menu (self);
   update_display (self);
 }
 
@@ -158,8 +177,7 @@ ota_backend_switcher_dispose (GObject *object)
 {
   OtaBackendSwitcher *self = OTA_BACKEND_SWITCHER (object);
 
-  if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_clear_object (&self->manager_signals);
   g_clear_object (&self->manager);
   /* The template's root is bound (and owned by AdwBin): let go of it first. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -189,7 +207,17 @@ ota_backend_switcher_class_init (OtaBackendSwitcherClass *klass)
 static void
 ota_backend_switcher_init (OtaBackendSwitcher *self)
 {
+  static const char * const shown[] = {
+    "notify::server", "notify::state", "notify::retry-in", "notify::busy", "notify::local-only",
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Connected to whichever manager is set. */
+  self->manager_signals = g_signal_group_new (OTA_TYPE_BACKEND_MANAGER);
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    g_signal_group_connect_swapped (self->manager_signals, shown[i], G_CALLBACK (update_display), self);
+  g_signal_group_connect_swapped (self->manager_signals, "notify::servers", G_CALLBACK (update_menu), self);
 
   self->menu = g_menu_new ();
   gtk_menu_button_set_menu_model (self->button, G_MENU_MODEL (self->menu));

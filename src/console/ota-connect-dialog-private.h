@@ -22,6 +22,8 @@ struct _OtaConnectDialog
   GtkWidget        *connect_button;
   GtkSpinner       *spinner;
   OtaFieldMessage  *url_message;
+  GtkWidget        *url_warning;      /* plain http to another machine */
+  GtkLabel         *url_warning_label;
   OtaFieldMessage  *token_message;
   OtaFieldMessage  *general_message;
 };

@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ota-connect-dialog-private.h"
+#include "ota-server-url.h"
 #include "ota-token-store.h"
 
 G_DEFINE_FINAL_TYPE (OtaConnectDialog, ota_connect_dialog, ADW_TYPE_WINDOW)
@@ -21,7 +22,8 @@ dup_token (OtaConnectDialog *self)
 }
 
 /* Checks the form; the address's message shows as soon as something is typed, the
- * token only has to be there. */
+ * token only has to be there. Plain http to another machine is allowed (a test lab),
+ * with a warning under the address. */
 static gboolean
 validate (OtaConnectDialog *self)
 {
@@ -34,6 +36,8 @@ validate (OtaConnectDialog *self)
   if (*url != '\0')
     normalised = ota_remote_normalise_url (url, &error);
   ota_field_message_set_error (self->url_message, error);
+  gtk_widget_set_visible (self->url_warning,
+                          normalised != NULL && ota_server_url_is_unencrypted (normalised));
 
   valid = normalised != NULL && *token != '\0';
   gtk_widget_set_sensitive (self->connect_button, valid && !self->connecting);
@@ -225,6 +229,8 @@ ota_connect_dialog_class_init (OtaConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, connect_button);
   gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, url_message);
+  gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, url_warning);
+  gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, url_warning_label);
   gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, token_message);
   gtk_widget_class_bind_template_child (widget_class, OtaConnectDialog, general_message);
   gtk_widget_class_bind_template_callback (widget_class, on_url_changed);

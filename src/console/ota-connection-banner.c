@@ -8,6 +8,7 @@ struct _OtaConnectionBanner
   GtkBox             parent_instance;
 
   OtaBackendManager *manager;
+  GSignalGroup      *manager_signals;
   gboolean           active;
 
   GtkLabel          *label;
@@ -77,19 +78,10 @@ ota_connection_banner_set_manager (OtaConnectionBanner *self,
   g_return_if_fail (OTA_IS_CONNECTION_BANNER (self));
   g_return_if_fail (manager == NULL || OTA_IS_BACKEND_MANAGER (manager));
 
-  if (self->manager == manager)
+  if (!g_set_object (&self->manager, manager))
     return;
 
-  if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
-  g_set_object (&self->manager, manager);
-  if (manager != NULL)
-    {
-      g_signal_connect_swapped (manager, "notify::state", G_CALLBACK (update), self);
-      g_signal_connect_swapped (manager, "notify::retry-in", G_CALLBACK (update), self);
-      g_signal_connect_swapped (manager, "notify::error-message", G_CALLBACK (update), self);
-      g_signal_connect_swapped (manager, "notify::server", G_CALLBACK (update), self);
-    }
+  g_signal_group_set_target (self->manager_signals, manager);
   update (self);
 }
 
@@ -112,8 +104,7 @@ ota_connection_banner_dispose (GObject *object)
 {
   OtaConnectionBanner *self = OTA_CONNECTION_BANNER (object);
 
-  if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
+  g_clear_object (&self->manager_signals);
   g_clear_object (&self->manager);
   gtk_widget_dispose_template (GTK_WIDGET (self), OTA_TYPE_CONNECTION_BANNER);
 
@@ -163,5 +154,14 @@ ota_connection_banner_class_init (OtaConnectionBannerClass *klass)
 static void
 ota_connection_banner_init (OtaConnectionBanner *self)
 {
+  static const char * const shown[] = {
+    "notify::state", "notify::retry-in", "notify::error-message", "notify::server",
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Connected to whichever manager is set. */
+  self->manager_signals = g_signal_group_new (OTA_TYPE_BACKEND_MANAGER);
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    g_signal_group_connect_swapped (self->manager_signals, shown[i], G_CALLBACK (update), self);
 }

@@ -11,6 +11,7 @@
 #include "ota-task-cells.h"
 #include "ota-batch-page-private.h"
 #include "ota-cell-label.h"
+#include "ota-format.h"
 #include "ota-rollout-format.h"
 
 typedef struct {
@@ -18,7 +19,7 @@ typedef struct {
   GtkWidget       *child;       /* the list item's child (strong) */
   GtkWidget       *label;       /* the text of a label or progress cell (strong) */
   GtkWidget       *bar;         /* progress cells */
-  OtaTaskRow      *row;         /* bound row (the list item holds it) */
+  OtaTaskRow      *row;         /* bound row (strong: its handler goes with it) */
   gulong           changed_id;
   const char      *style;       /* status style class set now (static string) */
 } Cell;
@@ -69,29 +70,14 @@ can_cancel (OtaTaskRow *row)
          !OTA_TASK_STATUS_IS_TERMINAL (ota_task_row_get_status (row));
 }
 
-/* "14:03:27" today, "11/26 14:03" this year, else the date; the full time is the
- * tooltip. Keeps the column narrow. The common forms are printed directly: a page of
- * rows formats 200 of them. */
+/* "14:03:27" today, "11/26 14:03" this year, else the date (as the translation says);
+ * the full time is the tooltip. Keeps the column narrow. */
 static char *
 updated_short (gint64 updated_at)
 {
-  g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-  if (updated_at <= 0)
-    return g_strdup ("");
-  then = g_date_time_new_from_unix_local (updated_at / G_USEC_PER_SEC);
-  if (then == NULL)
-    return g_strdup ("");
-  now = g_date_time_new_now_local ();
-  if (g_date_time_get_year (then) != g_date_time_get_year (now))
-    return g_strdup_printf ("%04d/%02d/%02d", g_date_time_get_year (then),
-                            g_date_time_get_month (then), g_date_time_get_day_of_month (then));
-  if (g_date_time_get_day_of_year (then) != g_date_time_get_day_of_year (now))
-    /* TRANSLATORS: a time this year, see the strftime manual */
-    return g_date_time_format (then, _("%m/%d %H:%M"));
-  return g_strdup_printf ("%02d:%02d:%02d", g_date_time_get_hour (then),
-                          g_date_time_get_minute (then), g_date_time_get_second (then));
+  return ota_format_time_short (updated_at, now);
 }
 
 static void
@@ -311,13 +297,23 @@ build (Cell *cell)
     }
 }
 
+/* Binding ends (unbind, or the cell goes while bound): the row no longer calls it. */
+static void
+release_row (Cell *cell)
+{
+  if (cell->row != NULL)
+    g_clear_signal_handler (&cell->changed_id, cell->row);
+  g_clear_object (&cell->row);
+}
+
 /* The list item may let go of its child before the teardown: the cell holds its widgets
- * until it goes, and takes its handlers with it. */
+ * until it goes, and takes its handlers (its row's too) with it. */
 static void
 cell_free (gpointer data)
 {
   Cell *cell = data;
 
+  release_row (cell);
   g_signal_handlers_disconnect_by_data (cell->child, cell);
   g_object_unref (cell->child);
   if (cell->label != NULL)
@@ -352,7 +348,8 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   Cell *cell = g_object_get_qdata (G_OBJECT (item), cell_quark ());
 
-  cell->row = gtk_list_item_get_item (item);
+  release_row (cell);
+  cell->row = g_object_ref (gtk_list_item_get_item (item));
   cell->changed_id = g_signal_connect (cell->row, "changed", G_CALLBACK (on_row_changed), cell);
   fill (cell);
 }
@@ -364,9 +361,7 @@ unbind_cb (GtkSignalListItemFactory *factory,
 {
   Cell *cell = g_object_get_qdata (G_OBJECT (item), cell_quark ());
 
-  if (cell->row != NULL)
-    g_clear_signal_handler (&cell->changed_id, cell->row);
-  cell->row = NULL;
+  release_row (cell);
 }
 
 static void

@@ -245,4 +245,9 @@ ota_window_class_install_actions (GtkWidgetClass *widget_class)
                                        "win.product-settings", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  /* The server.* group of ota-window-connection.c (the backend switcher's menu shows
+   * the first one too). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "server.connect", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "server.retry", NULL);
 }

@@ -18,15 +18,50 @@ ota_window_waits_for_server (OtaWindow *self)
   return state == OTA_REMOTE_STATE_CONNECTING || state == OTA_REMOTE_STATE_DISCONNECTED;
 }
 
-/* With several windows, one speaks: the one the user works in. */
+/* (nullable): the main window @window belongs to: itself, or the one a dialog of it
+ * is transient for. */
+static OtaWindow *
+main_window_of (GtkWindow *window)
+{
+  while (window != NULL && !OTA_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  return window != NULL ? OTA_WINDOW (window) : NULL;
+}
+
+/* With several windows on one manager, one speaks (one Connect dialog per token
+ * prompt, one toast per notice): the active one, else the first. */
 static gboolean
 is_speaking_window (OtaWindow *self)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GList) toplevels = NULL;
+  OtaWindow *first = NULL;
+  GList *windows;
 
-  return application == NULL ||
-         gtk_application_get_active_window (application) == NULL ||
-         gtk_application_get_active_window (application) == GTK_WINDOW (self);
+  if (application != NULL)
+    {
+      OtaWindow *active = main_window_of (gtk_application_get_active_window (application));
+
+      if (active != NULL && active->manager == self->manager)
+        return active == self;
+      /* Most recently focused first. */
+      windows = gtk_application_get_windows (application);
+    }
+  else
+    windows = toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      OtaWindow *window = main_window_of (l->data);
+
+      if (window == NULL || window->manager != self->manager)
+        continue;
+      if (gtk_window_is_active (l->data))
+        return window == self;
+      if (first == NULL)
+        first = window;
+    }
+  return first == NULL || first == self;
 }
 
 static void
@@ -131,23 +166,33 @@ ota_window_connect_to_server (OtaWindow  *self,
 /* ---- server.* actions ----------------------------------------------------------------- */
 
 static void
+local_used (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OtaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled: another choice came meanwhile, nothing to tell. */
+  if (!ota_backend_manager_use_local_finish (OTA_BACKEND_MANAGER (source), result, &error))
+    ota_window_add_error_toast (self, error);
+}
+
+static void
 use_activated (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
   OtaWindow *self = user_data;
   const char *url = g_variant_get_string (parameter, NULL);
-  g_autoptr(GError) error = NULL;
 
   if (g_str_equal (url, ota_backend_manager_get_server (self->manager)) &&
-      ota_backend_manager_get_backend (self->manager) != NULL)
+      ota_backend_manager_get_backend (self->manager) != NULL &&
+      !ota_backend_manager_get_opening_local (self->manager))
     return;
 
   if (*url == '\0')
-    {
-      if (!ota_backend_manager_use_local (self->manager, &error))
-        ota_window_add_error_toast (self, error);
-    }
+    ota_backend_manager_use_local_async (self->manager, NULL, local_used, g_object_ref (self));
   else
     ota_backend_manager_open_server (self->manager, url, NULL, OTA_OPEN_SERVER_DEFAULT);
 }
@@ -235,6 +280,7 @@ ota_window_set_manager (OtaWindow         *self,
   g_signal_connect_swapped (manager, "notify::local-only", G_CALLBACK (update_server_actions), self);
   g_signal_connect_swapped (manager, "notify::state", G_CALLBACK (on_manager_state), self);
   g_signal_connect_swapped (manager, "notify::error-message", G_CALLBACK (ota_window_update_content), self);
+  g_signal_connect_swapped (manager, "notify::opening-local", G_CALLBACK (ota_window_update_content), self);
   g_signal_connect_swapped (manager, "need-token", G_CALLBACK (on_need_token), self);
   g_signal_connect_swapped (manager, "notice", G_CALLBACK (on_notice), self);
 

@@ -1,4 +1,5 @@
-/* ota-window-private.h — what ota-window.c and ota-window-actions.c share, and what the
+/* ota-window-private.h — what the files of OtaWindow share (ota-window.c,
+ * ota-window-products.c, ota-window-actions.c, ota-window-connection.c), and what the
  * UI tests look at */
 #pragma once
 
@@ -28,6 +29,7 @@ struct _OtaWindow
   gboolean              demo_mode;
   gboolean              restoring;         /* the product list is being replaced */
   char                 *pending_key;       /* the product to select after the next load */
+  char                 *load_error;        /* why the first load failed: the error page */
   OtaFirmware          *shown_firmware;
 
   /* Template children */
@@ -55,6 +57,7 @@ struct _OtaWindow
   GtkStack             *content_stack;
   AdwStatusPage        *loading_page;
   AdwStatusPage        *empty_page;
+  AdwStatusPage        *error_page;
   OtaProductPage       *product_page;
   AdwBin               *firmware_bin;
 };
@@ -63,8 +66,18 @@ struct _OtaWindow
 void ota_window_class_install_actions (GtkWidgetClass *widget_class);
 /* Enables the actions that need a product when one is shown. */
 void ota_window_update_actions        (OtaWindow      *self);
-/* Shows what fits the state: loading, empty, the product or the firmware page. */
+/* Shows what fits the state: loading, error, empty, the product or the firmware page. */
 void ota_window_update_content        (OtaWindow      *self);
+/* ota-window-products.c: the product list. */
+void ota_window_class_bind_products   (GtkWidgetClass *widget_class);
+/* Before the backend changes: loads in flight and its products go. */
+void ota_window_detach_products       (OtaWindow      *self);
+/* After: follows the new backend's catalogue and loads its products. */
+void ota_window_attach_products       (OtaWindow      *self);
+void ota_window_load_products         (OtaWindow      *self);
+/* Shows @product (nullable) in the content pane. */
+void ota_window_show_product          (OtaWindow      *self,
+                                       OtaProduct     *product);
 /* ota-window-connection.c: following the manager (switching backends, the server.*
  * actions, asking for a token). */
 void ota_window_set_manager           (OtaWindow      *self,

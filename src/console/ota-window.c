@@ -2,10 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "ota-connect-dialog.h"
-#include "ota-format.h"
-#include "ota-labels.h"
 #include "ota-window-private.h"
-
 
 G_DEFINE_FINAL_TYPE (OtaWindow, ota_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -17,9 +14,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void load_products (OtaWindow *self);
-
 /* ---- What the content pane shows ---------------------------------------------- */
+
+/* The local database opens for a switch: the loading page, whatever is shown now. */
+static gboolean
+opening_local (OtaWindow *self)
+{
+  return self->manager != NULL && ota_backend_manager_get_opening_local (self->manager);
+}
 
 static void
 update_header (OtaWindow *self)
@@ -35,7 +37,7 @@ update_header (OtaWindow *self)
       adw_view_switcher_title_set_subtitle (self->switcher_title,
                                             product != NULL ? ota_product_get_name (product) : NULL);
     }
-  else if (product != NULL && self->loaded_once && !self->preparing)
+  else if (product != NULL && self->loaded_once && !self->preparing && !opening_local (self))
     {
       AdwViewStack *stack = ota_product_page_get_view_stack (self->product_page);
 
@@ -55,8 +57,8 @@ update_header (OtaWindow *self)
   gtk_widget_set_visible (self->back_button, self->shown_firmware != NULL || folded);
 }
 
-/* Before the first products: loading them, connecting to the server, or why the
- * server cannot be reached (the banner offers to retry). */
+/* Before the first products: opening the local database, loading them, connecting to
+ * the server, or why the server cannot be reached (the banner offers to retry). */
 static void
 update_loading_page (OtaWindow *self)
 {
@@ -67,7 +69,9 @@ update_loading_page (OtaWindow *self)
   const char *description = NULL;
   gboolean spinning = TRUE;
 
-  if (remote != NULL && state == OTA_REMOTE_STATE_CONNECTING)
+  if (opening_local (self))
+    title = g_strdup (_("Opening the Database…"));
+  else if (remote != NULL && state == OTA_REMOTE_STATE_CONNECTING)
     /* Translators: %s is the server, "ota.example.com:8443" */
     title = g_strdup_printf (_("Connecting to %s…"), name);
   else if (remote != NULL && state != OTA_REMOTE_STATE_CONNECTED && self->manager != NULL &&
@@ -86,6 +90,15 @@ update_loading_page (OtaWindow *self)
   gtk_widget_set_visible (self->loading_spinner, spinning);
 }
 
+/* The server is not there: the loading page says so, rather than the error page of a
+ * load that failed on the way. */
+static gboolean
+server_in_trouble (OtaWindow *self)
+{
+  return OTA_IS_REMOTE_BACKEND (self->backend) &&
+         ota_remote_backend_get_state (OTA_REMOTE_BACKEND (self->backend)) != OTA_REMOTE_STATE_CONNECTED;
+}
+
 void
 ota_window_update_content (OtaWindow *self)
 {
@@ -102,6 +115,16 @@ ota_window_update_content (OtaWindow *self)
                                          "their firmware, and starting a few rollouts. This "
                                          "takes a few seconds."));
       page = "loading";
+    }
+  else if (opening_local (self))
+    {
+      update_loading_page (self);
+      page = "loading";
+    }
+  else if (!self->loaded_once && self->load_error != NULL && !server_in_trouble (self))
+    {
+      adw_status_page_set_description (self->error_page, self->load_error);
+      page = "error";
     }
   else if (!self->loaded_once)
     {
@@ -122,201 +145,6 @@ ota_window_update_content (OtaWindow *self)
                                     n_shown == 0 && n_products > 0 ? "no-match" : "list");
   update_header (self);
   ota_window_update_actions (self);
-}
-
-static void
-show_product (OtaWindow  *self,
-              OtaProduct *product)
-{
-  OtaProduct *shown = ota_product_page_get_product (self->product_page);
-  gboolean same = shown != NULL && product != NULL &&
-                  g_strcmp0 (ota_product_get_key (shown), ota_product_get_key (product)) == 0;
-
-  if (!same)
-    g_clear_object (&self->shown_firmware);
-  ota_product_page_set_product (self->product_page, product);
-  ota_window_update_content (self);
-}
-
-/* ---- Products ------------------------------------------------------------------ */
-
-static guint
-find_product (OtaWindow  *self,
-              const char *key)
-{
-  GListModel *model = G_LIST_MODEL (self->product_filter_model);
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; key != NULL && i < n; i++)
-    {
-      g_autoptr(OtaProduct) product = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (ota_product_get_key (product), key) == 0)
-        return i;
-    }
-  return GTK_INVALID_LIST_POSITION;
-}
-
-static void
-products_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(OtaWindow) self = user_data;
-  g_autoptr(GPtrArray) products = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
-  OtaProduct *shown;
-  guint position;
-
-  products = ota_backend_list_products_finish (OTA_BACKEND (source), result, &error);
-  /* A load of the backend the window showed before: ota_window_set_backend() began anew. */
-  if (OTA_BACKEND (source) != self->backend)
-    return;
-  self->loading = FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* The demo catalogue is still being made: what is there now is half of it. */
-  if (self->preparing)
-    return;
-
-  if (self->reload_pending)
-    {
-      self->reload_pending = FALSE;
-      load_products (self);
-      return;
-    }
-
-  if (products == NULL)
-    {
-      ota_window_add_error_toast (self, error);
-      return;
-    }
-
-  shown = ota_product_page_get_product (self->product_page);
-  key = self->pending_key != NULL ? g_steal_pointer (&self->pending_key)
-                                  : shown != NULL ? g_strdup (ota_product_get_key (shown)) : NULL;
-
-  /* Replacing the snapshots moves the selection around; only the final one counts. */
-  self->restoring = TRUE;
-  g_list_store_splice (self->products, 0, g_list_model_get_n_items (G_LIST_MODEL (self->products)),
-                       products->pdata, products->len);
-  position = find_product (self, key);
-  if (position == GTK_INVALID_LIST_POSITION && shown == NULL)
-    position = 0;
-  if (position != GTK_INVALID_LIST_POSITION)
-    gtk_single_selection_set_selected (self->product_selection, position);
-  self->restoring = FALSE;
-  self->loaded_once = TRUE;
-
-  if (products->len == 0)
-    show_product (self, NULL);
-  else if (gtk_single_selection_get_selected_item (self->product_selection) != NULL)
-    show_product (self, gtk_single_selection_get_selected_item (self->product_selection));
-  else
-    ota_window_update_content (self);
-}
-
-static void
-load_products (OtaWindow *self)
-{
-  /* No backend yet, or a server still connecting: its "connected" loads. */
-  if (self->backend == NULL || ota_window_waits_for_server (self))
-    return;
-
-  if (self->loading)
-    {
-      self->reload_pending = TRUE;
-      return;
-    }
-
-  self->loading = TRUE;
-  ota_backend_list_products_async (self->backend, self->cancellable,
-                                   products_loaded, g_object_ref (self));
-}
-
-void
-ota_window_reload (OtaWindow *self)
-{
-  g_return_if_fail (OTA_IS_WINDOW (self));
-
-  if (!self->preparing)
-    load_products (self);
-}
-
-void
-ota_window_select_product_later (OtaWindow  *self,
-                                 const char *key)
-{
-  g_free (self->pending_key);
-  self->pending_key = g_strdup (key);
-  ota_window_reload (self);
-}
-
-static void
-on_catalogue_changed (OtaBackend *backend,
-                      const char *product_key,
-                      OtaWindow  *self)
-{
-  ota_window_reload (self);
-}
-
-/* ---- Template callbacks ------------------------------------------------------------- */
-
-static void
-on_selected_product_changed (OtaWindow *self)
-{
-  OtaProduct *product = gtk_single_selection_get_selected_item (self->product_selection);
-  GtkWidget *focus;
-
-  if (self->restoring || product == NULL)
-    return;
-
-  show_product (self, product);
-
-  /* Only the user's pick moves a folded window on to the product, not the search
-   * filter choosing another product while one types. */
-  focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->product_list)))
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-}
-
-static void
-on_product_activated (OtaWindow *self,
-                      guint      position)
-{
-  adw_leaflet_set_visible_child_name (self->leaflet, "content");
-}
-
-static void
-on_filtered_products_changed (OtaWindow *self)
-{
-  if (!self->restoring && self->loaded_once)
-    ota_window_update_content (self);
-}
-
-static char *
-product_project_label (gpointer       unused,
-                       OtaProjectType project_type)
-{
-  return g_strdup (ota_project_type_label (project_type));
-}
-
-static char *
-product_device_count_label (gpointer unused,
-                            guint64  count)
-{
-  return ota_format_count (count);
-}
-
-static char *
-product_device_count_tooltip (gpointer unused,
-                              guint64  count)
-{
-  g_autofree char *number = ota_format_count (count);
-
-  return g_strdup_printf (ngettext ("%s device", "%s devices", count), number);
 }
 
 static void
@@ -382,33 +210,17 @@ ota_window_set_backend (OtaWindow  *self,
     return;
 
   close_backend_dialogs (self);
-
-  /* Loads in flight are for the old backend; nothing of it stays on screen. */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->loading = FALSE;
-  self->reload_pending = FALSE;
-  self->loaded_once = FALSE;
-  g_clear_pointer (&self->pending_key, g_free);
-
-  g_clear_signal_handler (&self->catalogue_changed_id, self->backend);
+  ota_window_detach_products (self);
   g_set_object (&self->backend, backend);
-  if (backend != NULL)
-    self->catalogue_changed_id = g_signal_connect (backend, "catalogue-changed",
-                                                   G_CALLBACK (on_catalogue_changed), self);
 
   g_clear_object (&self->shown_firmware);
   adw_bin_set_child (self->firmware_bin, NULL);
-  self->restoring = TRUE;
-  g_list_store_remove_all (self->products);
-  self->restoring = FALSE;
   ota_product_page_set_product (self->product_page, NULL);
   ota_product_page_set_backend (self->product_page, backend);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
-  load_products (self);
+  ota_window_attach_products (self);
   ota_window_update_content (self);
 }
 
@@ -509,7 +321,7 @@ ota_window_set_preparing (OtaWindow *self,
     {
       /* Show "loading" rather than "no products" until the catalogue was read. */
       self->loaded_once = FALSE;
-      load_products (self);
+      ota_window_load_products (self);
     }
   ota_window_update_content (self);
 }
@@ -539,6 +351,7 @@ ota_window_finalize (GObject *object)
   OtaWindow *self = OTA_WINDOW (object);
 
   g_free (self->pending_key);
+  g_free (self->load_error);
 
   G_OBJECT_CLASS (ota_window_parent_class)->finalize (object);
 }
@@ -629,14 +442,10 @@ ota_window_class_init (OtaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, OtaWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, product_page);
   gtk_widget_class_bind_template_child (widget_class, OtaWindow, firmware_bin);
-  gtk_widget_class_bind_template_callback (widget_class, on_selected_product_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_product_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_filtered_products_changed);
-  gtk_widget_class_bind_template_callback (widget_class, product_project_label);
-  gtk_widget_class_bind_template_callback (widget_class, product_device_count_label);
-  gtk_widget_class_bind_template_callback (widget_class, product_device_count_tooltip);
+  ota_window_class_bind_products (widget_class);
 
   ota_window_class_install_actions (widget_class);
 }

@@ -162,6 +162,10 @@ write_config (OtaBrokerSupervisor  *self,
                            * is. 0 ("no limit") would close it at once: 2.0 compares without
                            * checking for 0. Devices get a few notices at most. */
                           "max_queued_messages 1000000\n"
+                          /* Reports reach the server as a stream of small packets: with Nagle's
+                           * algorithm each waits for the previous one's ACK, which the
+                           * server's side may delay by 40 ms. */
+                          "set_tcp_nodelay true\n"
                           /* As root, mosquitto would become user "mosquitto", who cannot read our keys. */
                           "user %s\n"
                           "log_dest file %s\n"

@@ -26,6 +26,7 @@ struct _OtaMqttGroup {
   GHashTable   *presence;     /* "pk/dn" → the last presence in the group, online + 1 */
   GPtrArray    *requests;     /* OtaMqttPendingGet */
   gboolean      reset;        /* then every device offline (a new broker login) */
+  gint64        first_at;     /* monotonic time of its first message */
 
   /* Results, for the main thread */
   GPtrArray    *resent;       /* OtaMqttOutgoing: notices again after a reconnect */
@@ -280,6 +281,7 @@ static void
 schedule_flush (OtaMqttBridge *self)
 {
   g_autoptr(GSource) timeout = NULL;
+  gint64 waited_us;
 
   /* A full group is closed at once (and waits its turn if another is being applied). */
   if (self->group->events->len + self->group->requests->len >= GROUP_MAX)
@@ -292,7 +294,16 @@ schedule_flush (OtaMqttBridge *self)
   if (self->applying || self->flush_id != 0)
     return;
 
-  timeout = g_timeout_source_new (GROUP_DELAY_MS);
+  /* The delay counts from the group's first message: what came in while the previous
+   * group was being applied has waited long enough already, and goes at once. */
+  waited_us = g_get_monotonic_time () - self->group->first_at;
+  if (waited_us >= GROUP_DELAY_MS * 1000)
+    {
+      start_apply (self);
+      return;
+    }
+
+  timeout = g_timeout_source_new ((guint) ((GROUP_DELAY_MS * 1000 - waited_us + 999) / 1000));
   g_source_set_callback (timeout, flush_cb, self, NULL);
   self->flush_id = g_source_attach (timeout, self->context);
 }
@@ -369,6 +380,9 @@ ota_mqtt_bridge_receive (OtaMqttBridge *self,
       g_debug ("Ignoring a message on %s: %s", topic, error->message);
       return;
     }
+
+  if (group_is_empty (self->group))
+    self->group->first_at = g_get_monotonic_time ();
 
   key = ota_mqtt_device_key (product_key, device_name);
   switch (kind)

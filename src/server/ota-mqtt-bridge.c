@@ -234,6 +234,8 @@ ota_mqtt_bridge_start (OtaMqttBridge  *self,
   mosquitto_log_callback_set (self->mosq, on_log);
   mosquitto_max_inflight_messages_set (self->mosq, MAX_INFLIGHT);
   mosquitto_int_option (self->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  /* Notices and acknowledgements are small packets: out at once, not after an ACK. */
+  mosquitto_int_option (self->mosq, MOSQ_OPT_TCP_NODELAY, 1);
   if (mosquitto_username_pw_set (self->mosq, self->username, self->password) != MOSQ_ERR_SUCCESS)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot set the MQTT login"));

@@ -11,7 +11,8 @@ static const struct {
 } server_errors[] = {
   [OTA_SERVER_ERROR_UNAUTHORISED]       = { SOUP_STATUS_UNAUTHORIZED, "unauthorised" },
   [OTA_SERVER_ERROR_FORBIDDEN]          = { SOUP_STATUS_FORBIDDEN, "forbidden" },
-  [OTA_SERVER_ERROR_NOT_FOUND]          = { SOUP_STATUS_NOT_FOUND, "not-found" },
+  /* Not "not-found", which is the engine's "no such product, batch …". */
+  [OTA_SERVER_ERROR_NOT_FOUND]          = { SOUP_STATUS_NOT_FOUND, "no-endpoint" },
   [OTA_SERVER_ERROR_METHOD_NOT_ALLOWED] = { SOUP_STATUS_METHOD_NOT_ALLOWED, "method-not-allowed" },
   [OTA_SERVER_ERROR_TOO_LARGE]          = { SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large" },
   [OTA_SERVER_ERROR_RANGE]              = { SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable" },

@@ -86,7 +86,7 @@ static gboolean
 run_due (OtaRequest  *request,
          GError     **error)
 {
-  if (!ota_engine_run_due (ENGINE (request), error))
+  if (!ota_server_scheduler_run_due (request->server, error))
     return FALSE;
   request->status = SOUP_STATUS_NO_CONTENT;
   return TRUE;
@@ -121,7 +121,7 @@ advance_clock (OtaRequest  *request,
     }
 
   ota_manual_clock_advance (OTA_MANUAL_CLOCK (clock), delta);
-  if (!ota_engine_run_due (ENGINE (request), error))
+  if (!ota_server_scheduler_run_due (request->server, error))
     return FALSE;
   request->status = SOUP_STATUS_NO_CONTENT;
   return TRUE;

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "ota-due-scheduler.h"
 #include "ota-json.h"
 #include "ota-server.h"
 
@@ -43,10 +44,7 @@ struct _OtaServer
   gulong        batch_changed_id;
 
   /* The engine's scheduler (ota-server-scheduler.c) */
-  GSource      *due_source;
-  gboolean      due_running;
-  gboolean      due_again;
-  gulong        clock_changed_id;
+  OtaDueScheduler *due_scheduler;
 };
 
 typedef struct _OtaRequest OtaRequest;
@@ -179,6 +177,8 @@ void         ota_server_publish_batch       (OtaServer          *self,
 /* ---- ota-server-scheduler.c ---- */
 void         ota_server_scheduler_start     (OtaServer          *self);
 void         ota_server_scheduler_stop      (OtaServer          *self);
+gboolean     ota_server_scheduler_run_due   (OtaServer          *self,
+                                             GError            **error);
 /* Looks again when the next thing falls due (after a write or a device event). */
 void         ota_server_scheduler_rearm     (OtaServer          *self);
 

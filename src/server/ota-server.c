@@ -27,6 +27,7 @@ ota_server_finalize (GObject *object)
 {
   OtaServer *self = OTA_SERVER (object);
 
+  g_clear_pointer (&self->due_scheduler, ota_due_scheduler_free);
   memset (self->download_key, 0, sizeof self->download_key);
   g_free (self->blob_dir);
   g_main_context_unref (self->context);

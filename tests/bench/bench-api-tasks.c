@@ -79,6 +79,7 @@ static const Case cases[] = {
   { "status failed, page 1", "status=failed&offset=0", PAGE },
   { "status succeeded, offset 300,000", "status=succeeded&offset=300000", PAGE },
   { "search \"0012\", page 1", "search=0012&offset=0", PAGE },
+  { "search \"0012\", status failed", "search=0012&status=failed&offset=0", PAGE },
   { "by status, offset 500,000", "sort=status&offset=500000", PAGE },
 };
 
@@ -166,7 +167,7 @@ main (void)
     g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
   }
 
-  g_print ("# load %.2f; GET …/batches/1/tasks?QUERY&limit=%d\n", bench_load_average (), PAGE);
+  g_print ("# load %.2f; GET /api/v1/batches/1/tasks?QUERY&limit=%d\n", bench_load_average (), PAGE);
   g_print ("# %-36s %9s %10s %10s %10s\n", "page of 50", "total", "first ms", "median ms", "max ms");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

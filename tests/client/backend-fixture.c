@@ -230,6 +230,14 @@ backend_fixture_has_batch_change (BackendFixture *f,
   return FALSE;
 }
 
+void
+backend_fixture_assert_unchanged (BackendFixture *f,
+                                  const char     *before)
+{
+  ota_test_assert_unchanged (f->base.engine, before);
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+}
+
 OtaProduct *
 backend_fixture_add_product (BackendFixture *f,
                              const char     *key)
@@ -277,4 +285,31 @@ backend_progress_finish (BackendProgress *p)
   p->finished = TRUE;
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+void
+backend_fixture_add_firmware_cancelled (BackendFixture  *f,
+                                        const char      *path,
+                                        BackendProgress *progress,
+                                        GCancellable    *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(OtaFirmware) firmware = NULL;
+  g_autofree char *before = ota_test_dump_store (f->base.engine);
+  const char *sources[] = { "1.0", NULL };
+  OtaFirmwareSpec spec = {
+    .product_key = "p1", .name = "fw", .type = OTA_FIRMWARE_TYPE_FULL, .version = "2.0",
+    .source_versions = sources, .sign_algorithm = OTA_SIGN_ALGORITHM_SHA256,
+  };
+
+  ota_backend_add_firmware_async (f->backend, &spec, file, backend_progress_report, progress,
+                                  cancellable, client_test_store_result, &result);
+  firmware = ota_backend_add_firmware_finish (f->backend, client_test_wait (&result), &error);
+  backend_progress_finish (progress);
+
+  g_assert_null (firmware);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  backend_fixture_assert_unchanged (f, before);
 }

@@ -62,6 +62,10 @@ gboolean     backend_fixture_has_change (BackendFixture *f,
 /* Whether "batch-changed" came for @batch_id. */
 gboolean     backend_fixture_has_batch_change (BackendFixture *f,
                                                gint64          batch_id);
+/* Asserts the engine is still as @before (an ota_test_dump_store()) and no
+ * "catalogue-changed" came. */
+void         backend_fixture_assert_unchanged (BackendFixture *f,
+                                               const char     *before);
 /* An own-brand wifi product without AliOS Things, on the engine. */
 OtaProduct  *backend_fixture_add_product (BackendFixture *f,
                                           const char     *key);
@@ -89,9 +93,18 @@ void         backend_progress_report    (guint64         done,
 /* Marks the call finished and runs what is still pending: a late report fails. */
 void         backend_progress_finish    (BackendProgress *progress);
 
+/* Adds @path as firmware "fw" 2.0 of product "p1" (which must exist) through the
+ * backend with @cancellable and @progress; asserts the add ended cancelled, stored
+ * nothing and announced nothing. */
+void         backend_fixture_add_firmware_cancelled (BackendFixture  *f,
+                                                     const char      *path,
+                                                     BackendProgress *progress,
+                                                     GCancellable    *cancellable);
+
 /* Test groups of test-backend-*.c */
 void         backend_test_add_catalogue (void);
 void         backend_test_add_rollout   (void);
 void         backend_test_add_remote    (void);
+void         backend_test_add_remote_http (void);   /* test-remote-http.c */
 
 G_END_DECLS

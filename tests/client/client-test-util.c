@@ -14,6 +14,18 @@ client_test_store_result (GObject      *source,
   *slot = g_object_ref (result);
 }
 
+static gboolean
+wake (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+guint
+client_test_wake_source (void)
+{
+  return g_timeout_add_seconds (CLIENT_TEST_WAIT_SECONDS, wake, NULL);
+}
+
 GAsyncResult *
 client_test_wait (GAsyncResult **slot)
 {

@@ -15,11 +15,28 @@ void          client_test_store_result (GObject       *source,
 /* Runs the thread-default main context until *@slot is set; returns it (borrowed). */
 GAsyncResult *client_test_wait         (GAsyncResult **slot);
 
-/* Iterates the main context until @cond holds (meson's test timeout ends a hang). */
+/* How long CLIENT_TEST_WAIT_UNTIL() waits: far more than any step needs. */
+#define CLIENT_TEST_WAIT_SECONDS 20
+
+/* A source that wakes the main context at least every CLIENT_TEST_WAIT_SECONDS, so a
+ * wait whose condition never comes notices its deadline. Remove with g_source_remove(). */
+guint         client_test_wake_source  (void);
+
+/* Iterates the main context until @cond holds; after CLIENT_TEST_WAIT_SECONDS (by the
+ * monotonic clock) the test fails with g_error() naming the condition and the place,
+ * rather than hanging until meson's timeout says nothing useful. */
 #define CLIENT_TEST_WAIT_UNTIL(cond) \
   G_STMT_START { \
+    gint64 client_deadline_ = g_get_monotonic_time () + CLIENT_TEST_WAIT_SECONDS * G_USEC_PER_SEC; \
+    guint client_wake_ = client_test_wake_source (); \
     while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
+      { \
+        if (g_get_monotonic_time () >= client_deadline_) \
+          g_error ("%s:%d: still not “%s” after %d s", __FILE__, __LINE__, #cond, \
+                   CLIENT_TEST_WAIT_SECONDS); \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (client_wake_); \
   } G_STMT_END
 
 /* Runs the main context until @backend emitted "batch-changed" for @batch_id: the

@@ -71,26 +71,21 @@ test_products_error_keeps_field (BackendFixture *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(OtaProduct) product = NULL;
   g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
   OtaProductSpec spec = { .key = "bad key", .name = "Lamp" };
 
   ota_backend_add_product_async (f->backend, &spec, NULL, client_test_store_result, &result);
   product = ota_backend_add_product_finish (f->backend, client_test_wait (&result), &error);
   g_assert_null (product);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "key");
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "key", NULL);
   g_clear_error (&error);
   g_clear_object (&result);
 
   ota_backend_get_product_async (f->backend, "missing", NULL, client_test_store_result, &result);
   product = ota_backend_get_product_finish (f->backend, client_test_wait (&result), &error);
   g_assert_null (product);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "product");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "product", NULL);
 
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+  backend_fixture_assert_unchanged (f, before);
 }
 
 /* R-P2: secure upgrade on, then the public key; refused for a product without AliOS
@@ -124,8 +119,7 @@ test_products_secure_upgrade (BackendFixture *f,
   ota_backend_set_secure_upgrade_async (f->backend, "plain", TRUE, NULL, client_test_store_result, &result);
   product = ota_backend_set_secure_upgrade_finish (f->backend, client_test_wait (&result), &error);
   g_assert_null (product);
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "secure-upgrade");
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "secure-upgrade", NULL);
   g_assert_false (backend_fixture_has_change (f, "plain"));
 }
 
@@ -237,23 +231,18 @@ test_devices_import_errors (BackendFixture *f,
   g_autoptr(GFile) bad = g_file_new_for_path (path);
   g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
   g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
 
   ota_backend_import_devices_async (f->backend, bad, NULL, NULL, NULL, client_test_store_result, &result);
   g_assert_false (ota_backend_import_devices_finish (f->backend, client_test_wait (&result), NULL, &error));
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "online");
+  ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "online", NULL);
   g_clear_error (&error);
   g_clear_object (&result);
 
   ota_backend_import_devices_async (f->backend, missing, NULL, NULL, NULL, client_test_store_result, &result);
   g_assert_false (ota_backend_import_devices_finish (f->backend, client_test_wait (&result), NULL, &error));
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_IO);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "file");
+  ota_test_assert_error (error, OTA_ERROR_IO, "file", NULL);
 
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+  backend_fixture_assert_unchanged (f, before);
 }
 
 /* The device export writes the file; an unknown product leaves no file. */
@@ -286,8 +275,7 @@ test_devices_export (BackendFixture *f,
 
   ota_backend_export_devices_async (f->backend, "nope", other, NULL, client_test_store_result, &result);
   g_assert_false (ota_backend_export_devices_finish (f->backend, client_test_wait (&result), &error));
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_NOT_FOUND);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "product");
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "product", NULL);
   g_assert_false (g_file_test (other_path, G_FILE_TEST_EXISTS));
 
   /* Nothing half-written is left beside them. */
@@ -353,8 +341,7 @@ test_firmwares_add_with_progress (BackendFixture *f,
   name_text[0] = 'f';
   ota_backend_check_firmware_spec_async (f->backend, &spec, NULL, client_test_store_result, &result);
   g_assert_false (ota_backend_check_firmware_spec_finish (f->backend, client_test_wait (&result), &error));
-  g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
-  g_assert_cmpstr (ota_error_get_field (error), ==, "name");
+  ota_test_assert_error (error, OTA_ERROR_CONFLICT, "name", NULL);
 }
 
 /* A cancelled firmware add stores nothing and announces nothing. */
@@ -362,33 +349,13 @@ static void
 test_firmwares_cancel_changes_nothing (BackendFixture *f,
                                        gconstpointer   data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(OtaProduct) product = backend_fixture_add_product (f, "p1");
   g_autofree char *path = backend_fixture_write_firmware (f, "fw.bin", 1024 * 1024);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(OtaFirmware) firmware = NULL;
-  g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
-  const char *sources[] = { "1.0", NULL };
-  OtaFirmwareSpec spec = {
-    .product_key = "p1", .name = "fw", .type = OTA_FIRMWARE_TYPE_FULL, .version = "2.0",
-    .source_versions = sources, .sign_algorithm = OTA_SIGN_ALGORITHM_MD5,
-  };
   BackendProgress progress = BACKEND_PROGRESS_INIT;
 
   g_cancellable_cancel (cancellable);
-  ota_backend_add_firmware_async (f->backend, &spec, file, backend_progress_report, &progress, cancellable,
-                                  client_test_store_result, &result);
-  firmware = ota_backend_add_firmware_finish (f->backend, client_test_wait (&result), &error);
-  backend_progress_finish (&progress);
-
-  g_assert_null (firmware);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+  backend_fixture_add_firmware_cancelled (f, path, &progress, cancellable);
 }
 
 void

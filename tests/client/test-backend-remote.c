@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backend-fixture.h"
+#include "ota-remote-backend-private.h"
 
 #define REMOTE(f) OTA_REMOTE_BACKEND ((f)->backend)
 
@@ -90,7 +91,9 @@ test_remote_wrong_token (BackendFixture *f,
     }
 }
 
-/* Nobody listens: the error names the address, for connecting and for calls. */
+/* Nobody listens: the error names the address, for connecting and for calls. The
+ * first connection does not give up on a server that is not up yet: it keeps trying
+ * with back-off, and connects once the server is there. */
 static void
 test_remote_unreachable_names_the_address (BackendFixture *f,
                                            gconstpointer   data)
@@ -100,18 +103,44 @@ test_remote_unreachable_names_the_address (BackendFixture *f,
   g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
   g_autoptr(GError) error = NULL;
   g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (url, f->token, &error);
+  g_autoptr(OtaServer) late = NULL;
 
   g_assert_no_error (error);
   error = backend_test_connect (backend);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_nonnull (strstr (error->message, address));
-  g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_RECONNECTING);
+  g_assert_cmpuint (ota_remote_get_retry_step (backend), ==, 1);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (backend), >=, 1);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (backend), <=, 2);
   g_assert_error (ota_remote_backend_get_last_error (backend), G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_clear_error (&error);
 
   error = list_products_error (OTA_BACKEND (backend));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_nonnull (strstr (error->message, address));
+
+  /* The server comes up: the next try (here at once) connects. */
+  late = backend_test_start_server (f->base.engine, port);
+  ota_remote_backend_reconnect_now (backend);
+  wait_for_state (backend, OTA_REMOTE_STATE_CONNECTED);
+  g_assert_null (ota_remote_backend_get_last_error (backend));
+  ota_remote_backend_disconnect (backend);
+  backend_test_stop_server (&late);
+}
+
+/* The back-off of each try is moved by up to ±20 %, so that the consoles a restart
+ * dropped do not all come back in the same second. */
+static void
+test_remote_backoff_has_jitter (BackendFixture *f,
+                                gconstpointer   data)
+{
+  g_assert_cmpuint (ota_remote_backoff_ms (1, 0.0), ==, 800);
+  g_assert_cmpuint (ota_remote_backoff_ms (1, 0.5), ==, 1000);
+  g_assert_cmpuint (ota_remote_backoff_ms (1, 0.999999), <=, 1200);
+  g_assert_cmpuint (ota_remote_backoff_ms (30, 0.0), ==, 24000);
+  g_assert_cmpuint (ota_remote_backoff_ms (30, 0.999999), <=, 36000);
+  g_assert_cmpuint (ota_remote_backoff_ms (30, 0.999999), >, 35000);
 }
 
 /* Not an http(s) URL with a host: refused naming the field "url". Good ones are
@@ -123,6 +152,11 @@ test_remote_bad_url_refused (BackendFixture *f,
   const char *bad[] = {
     "", "ota.example.com", "ftp://ota.example.com", "http://", "http://alice@ota.example.com",
     "http://ota.example.com/?x=1", "http://ota.example.com/#top",
+  };
+  /* What was typed as a secret is refused and never quoted back. */
+  const char *secret[] = {
+    "http://alice:s3cr3t@ota.example.com", "https://ota.example.com/?token=s3cr3t",
+    "ftp://alice:s3cr3t@ota.example.com/?token=s3cr3t#s3cr3t", "alice:s3cr3t@ota.example.com",
   };
   const struct {
     const char *url;
@@ -142,13 +176,24 @@ test_remote_bad_url_refused (BackendFixture *f,
       g_autofree char *normalised = NULL;
 
       g_assert_null (backend);
-      g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
-      g_assert_cmpstr (ota_error_get_field (error), ==, "url");
+      ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "url", NULL);
       g_clear_error (&error);
 
       normalised = ota_remote_normalise_url (bad[i], &error);
       g_assert_null (normalised);
       g_assert_error (error, OTA_ERROR, OTA_ERROR_INVALID_FIELD);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OtaRemoteBackend) backend = ota_remote_backend_new (secret[i], f->token, &error);
+
+      g_assert_null (backend);
+      ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "url", NULL);
+      g_assert_null (strstr (error->message, "s3cr3t"));
+      g_assert_null (strstr (error->message, "alice"));
+      g_assert_nonnull (strstr (error->message, "ota.example.com"));
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
@@ -272,7 +317,10 @@ test_remote_reconnects_after_restart (BackendFixture *f,
 
   backend_test_stop_server (&f->server);
   wait_for_state (REMOTE (f), OTA_REMOTE_STATE_RECONNECTING);
-  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 1);
+  /* 1 s, give or take the jitter; the seconds shown round up. */
+  g_assert_cmpuint (ota_remote_get_retry_step (REMOTE (f)), ==, 1);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), >=, 1);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), <=, 2);
   g_assert_error (ota_remote_backend_get_last_error (REMOTE (f)), G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
   g_assert_nonnull (strstr (ota_remote_backend_get_last_error (REMOTE (f))->message, f->name));
 
@@ -311,7 +359,9 @@ test_remote_retry_now_and_back_off (BackendFixture *f,
   ota_remote_backend_reconnect_now (REMOTE (f));
   g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 0);
   CLIENT_TEST_WAIT_UNTIL (ota_remote_backend_get_retry_in (REMOTE (f)) > 0);
-  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 2);
+  g_assert_cmpuint (ota_remote_get_retry_step (REMOTE (f)), ==, 2);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), >=, 2);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), <=, 3);
   g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_RECONNECTING);
   last = ota_remote_backend_get_last_error (REMOTE (f));
   g_assert_error (last, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
@@ -337,37 +387,16 @@ static void
 test_firmwares_cancel_midway_changes_nothing (BackendFixture *f,
                                               gconstpointer   data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(OtaProduct) product = backend_fixture_add_product (f, "p1");
   g_autofree char *path = backend_fixture_write_firmware (f, "fw.bin", 8 * 1024 * 1024);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(OtaFirmware) firmware = NULL;
-  g_autofree char *before = ota_test_dump_store (f->base.engine);
-  g_autofree char *after = NULL;
-  const char *sources[] = { "1.0", NULL };
-  OtaFirmwareSpec spec = {
-    .product_key = "p1", .name = "fw", .type = OTA_FIRMWARE_TYPE_FULL, .version = "2.0",
-    .source_versions = sources, .sign_algorithm = OTA_SIGN_ALGORITHM_SHA256,
-  };
   BackendProgress progress = BACKEND_PROGRESS_INIT;
 
   progress.cancel_at_first = cancellable;
-  ota_backend_add_firmware_async (f->backend, &spec, file, backend_progress_report, &progress,
-                                  cancellable, client_test_store_result, &result);
-  firmware = ota_backend_add_firmware_finish (f->backend, client_test_wait (&result), &error);
-  backend_progress_finish (&progress);
-
-  g_assert_null (firmware);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  backend_fixture_add_firmware_cancelled (f, path, &progress, cancellable);
   g_assert_cmpuint (progress.calls, >=, 1);
   g_assert_cmpuint (progress.done, <, 8 * 1024 * 1024);
-  after = ota_test_dump_store (f->base.engine);
-  g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
 }
-
 
 void
 backend_test_add_remote (void)
@@ -375,10 +404,12 @@ backend_test_add_remote (void)
   BACKEND_TEST_ADD ("/client/backend/remote/wrong-token-refused", test_remote_wrong_token);
   BACKEND_TEST_ADD ("/client/backend/remote/unreachable-names-the-address",
                     test_remote_unreachable_names_the_address);
+  BACKEND_TEST_ADD ("/client/backend/remote/backoff-has-jitter", test_remote_backoff_has_jitter);
   BACKEND_TEST_ADD ("/client/backend/remote/bad-url-refused", test_remote_bad_url_refused);
   BACKEND_TEST_ADD ("/client/backend/remote/https-needs-a-trusted-certificate", test_remote_https);
   BACKEND_TEST_ADD ("/client/backend/remote/reconnects-after-restart", test_remote_reconnects_after_restart);
   BACKEND_TEST_ADD ("/client/backend/remote/retry-now-and-back-off", test_remote_retry_now_and_back_off);
   BACKEND_TEST_ADD ("/client/backend/remote/R-F8/upload-cancelled-midway",
                     test_firmwares_cancel_midway_changes_nothing);
+  backend_test_add_remote_http ();
 }

@@ -88,6 +88,26 @@ batch_spec (Fixture *f)
   return spec;
 }
 
+/* 25 devices, 10 pushed a minute: 10 go out at once. Made on the engine, behind the
+ * backend's back. */
+static gint64
+create_rate_limited_batch (Fixture *f)
+{
+  OtaBatchSpec spec = batch_spec (f);
+
+  spec.push_rate = 10;
+  ota_test_add_devices (&f->rollout.base, "dev", 25, "1.0", TRUE);
+  return ota_test_create_batch (&f->rollout.base, &spec);
+}
+
+/* Tells the backend of a change made behind its back; waits for the run it starts. */
+static void
+rearm (Fixture *f)
+{
+  ota_local_backend_rearm (local (f));
+  wait_idle (f);
+}
+
 static guint64
 count_in (Fixture       *f,
           gint64         batch_id,
@@ -154,19 +174,14 @@ static void
 test_rate_limited_pushes_go_out_on_time (Fixture       *f,
                                          gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
-  gint64 batch_id;
+  gint64 batch_id = create_rate_limited_batch (f);
 
-  spec.push_rate = 10;
-  ota_test_add_devices (&f->rollout.base, "dev", 25, "1.0", TRUE);
-  batch_id = ota_test_create_batch (&f->rollout.base, &spec);
   g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 10);
   ota_test_assert_task (&f->rollout.base, batch_id, "dev-24", OTA_TASK_STATUS_PENDING_PUSH,
                         OTA_TASK_REASON_RATE_LIMITED);
 
   /* Made behind the backend's back: it looks again when told. */
-  ota_local_backend_rearm (local (f));
-  wait_idle (f);
+  rearm (f);
   jump (f, 59 * SECOND);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->rollout.link), ==, 10);
 
@@ -197,8 +212,7 @@ test_retry_goes_out_when_due (Fixture       *f,
   task = ota_test_get_task (&f->rollout.base, batch_id, "dev-00");
   g_assert_true (ota_task_get_retry_pending (task));
   g_clear_object (&task);
-  ota_local_backend_rearm (local (f));
-  wait_idle (f);
+  rearm (f);
   g_assert_cmpuint (ota_test_link_count_for (f->rollout.link, "dev-00"), ==, 1);
 
   jump (f, 10 * MINUTE - SECOND);
@@ -223,8 +237,7 @@ test_timeout_fails_when_due (Fixture       *f,
   ota_test_add_devices (&f->rollout.base, "dev", 1, "1.0", TRUE);
   batch_id = ota_test_create_batch (&f->rollout.base, &spec);
   ota_test_send_progress (&f->rollout.base, "dev-00", 10, NULL);
-  ota_local_backend_rearm (local (f));
-  wait_idle (f);
+  rearm (f);
 
   jump (f, 5 * MINUTE - SECOND);
   ota_test_assert_task (&f->rollout.base, batch_id, "dev-00", OTA_TASK_STATUS_UPGRADING, OTA_TASK_REASON_NONE);
@@ -239,12 +252,7 @@ static void
 test_off_runs_nothing (Fixture       *f,
                        gconstpointer  data)
 {
-  OtaBatchSpec spec = batch_spec (f);
-  gint64 batch_id;
-
-  spec.push_rate = 10;
-  ota_test_add_devices (&f->rollout.base, "dev", 25, "1.0", TRUE);
-  batch_id = ota_test_create_batch (&f->rollout.base, &spec);
+  gint64 batch_id = create_rate_limited_batch (f);
 
   ota_local_backend_set_scheduler (local (f), FALSE);
   jump (f, MINUTE);
@@ -259,6 +267,61 @@ test_off_runs_nothing (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 20);
+}
+
+static gpointer
+advance_a_minute (gpointer data)
+{
+  Fixture *f = data;
+
+  ota_manual_clock_advance (f->rollout.base.clock, MINUTE);
+  return NULL;
+}
+
+/* R-S2: the clock jumps on another thread while the main context is idle: the run it
+ * calls for starts on the main context, never on the thread that moved the clock (the
+ * scheduler's state is the main thread's alone). */
+static void
+test_jump_on_other_thread_runs_on_main_context (Fixture       *f,
+                                               gconstpointer  data)
+{
+  gint64 batch_id = create_rate_limited_batch (f);
+  GThread *thread;
+
+  rearm (f);
+  thread = g_thread_new ("clock", advance_a_minute, f);
+  g_thread_join (thread);
+  g_assert_false (ota_local_backend_get_scheduler_busy (local (f)));
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 10);
+
+  CLIENT_TEST_WAIT_UNTIL (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED) == 20);
+  wait_idle (f);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->rollout.link), ==, 20);
+}
+
+/* R-S2: advance_clock through the backend runs the due work itself while the scheduler
+ * (woken by the same jump) wants to: one after the other, each push once. */
+static void
+test_advance_clock_with_scheduler_pushes_once (Fixture       *f,
+                                               gconstpointer  data)
+{
+  gint64 batch_id = create_rate_limited_batch (f);
+
+  rearm (f);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      ota_backend_advance_clock_async (f->backend, MINUTE, NULL, client_test_store_result, &result);
+      g_assert_true (ota_backend_advance_clock_finish (f->backend, client_test_wait (&result), &error));
+      g_assert_no_error (error);
+      wait_idle (f);
+    }
+
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 25);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->rollout.link), ==, 25);
+  g_assert_cmpuint (ota_test_link_count_at (f->rollout.link, f->rollout.t0 + MINUTE), ==, 10);
 }
 
 /* The default: on with the real clock (the console), off with a manual one (the
@@ -293,6 +356,10 @@ main (int   argc,
   ADD ("/client/local-scheduler/R-R/retry-goes-out-when-due", test_retry_goes_out_when_due);
   ADD ("/client/local-scheduler/R-B14/timeout-fails-when-due", test_timeout_fails_when_due);
   ADD ("/client/local-scheduler/off-runs-nothing", test_off_runs_nothing);
+  ADD ("/client/local-scheduler/R-S2/jump-on-other-thread-runs-on-main-context",
+       test_jump_on_other_thread_runs_on_main_context);
+  ADD ("/client/local-scheduler/R-S2/advance-clock-with-scheduler-pushes-once",
+       test_advance_clock_with_scheduler_pushes_once);
   ADD ("/client/local-scheduler/on-with-real-clock-only", test_on_with_real_clock);
 
 #undef ADD

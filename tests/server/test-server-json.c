@@ -241,6 +241,64 @@ test_error_round_trip (OtaTestFixture *f,
   g_assert_cmpstr (field, ==, "timeout");
 }
 
+/* The HTTP layer's own codes come back as errors a caller can tell apart: "no such
+ * endpoint" is not "no such product", a busy server not a failed one; the message is
+ * the server's. */
+static void
+test_http_errors_mapped (OtaTestFixture *f,
+                         gconstpointer   data)
+{
+  const struct {
+    const char *code;
+    const char *field;         /* in the body, snake_case */
+    GQuark      domain;
+    int         error_code;
+    const char *engine_field;
+  } cases[] = {
+    { "too-large", NULL, OTA_ERROR, OTA_ERROR_INVALID_FIELD, NULL },
+    { "too-large", "file", OTA_ERROR, OTA_ERROR_INVALID_FIELD, "file" },
+    { "unavailable", NULL, G_IO_ERROR, G_IO_ERROR_BUSY, NULL },
+    { "no-endpoint", NULL, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, NULL },
+    { "method-not-allowed", NULL, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, NULL },
+    { "not-supported", NULL, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, NULL },
+    { "bad-request", NULL, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, NULL },
+    { "range-not-satisfiable", NULL, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, NULL },
+    { "unauthorised", NULL, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, NULL },
+    { "forbidden", NULL, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, NULL },
+    { "not-found", "product", OTA_ERROR, OTA_ERROR_NOT_FOUND, "product" },
+    { "internal", NULL, G_IO_ERROR, G_IO_ERROR_FAILED, NULL },
+    { "from-a-newer-server", NULL, G_IO_ERROR, G_IO_ERROR_FAILED, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *message = g_strdup_printf ("What the server said about %s", cases[i].code);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, cases[i].code);
+      json_builder_set_member_name (b, "field");
+      if (cases[i].field != NULL)
+        json_builder_add_string_value (b, cases[i].field);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, message);
+      json_builder_end_object (b);
+      body = json_builder_get_root (b);
+
+      error = ota_json_to_error (body);
+      g_test_message ("%s", cases[i].code);
+      g_assert_error (error, cases[i].domain, cases[i].error_code);
+      g_assert_cmpstr (error->message, ==, message);
+      if (cases[i].domain == OTA_ERROR)
+        g_assert_cmpstr (ota_error_get_field (error), ==, cases[i].engine_field);
+    }
+}
+
 /* ---- Query parameters ---------------------------------------------------------------- */
 
 static void
@@ -302,6 +360,7 @@ main (int    argc,
   ADD ("/json/batch-spec/time-as-iso-string", test_spec_time_as_iso_string);
   ADD ("/json/batch-spec/errors-name-the-member", test_spec_errors_name_the_member);
   ADD ("/json/error/round-trip-keeps-code-field-and-message", test_error_round_trip);
+  ADD ("/json/error/http-codes-mapped-apart", test_http_errors_mapped);
   ADD ("/json/params/queries-round-trip", test_queries_as_parameters);
 
   return g_test_run ();

@@ -5,6 +5,7 @@
 
 #include "ota-batch-page-private.h"
 #include "ota-cell-label.h"
+#include "ota-format.h"
 #include "rollout-test-util.h"
 
 typedef struct {
@@ -406,6 +407,71 @@ test_stays_lazy (Fixture       *f,
   g_assert_cmpuint (ota_task_list_model_get_n_queries (f->page->task_model), <=, 4);
 }
 
+/* The cells let go of their rows with the view: no row is left calling into a cell
+ * that is gone. */
+static void
+test_cells_let_go_of_rows (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(OtaTaskRow) row = row_at (f, 0);
+  guint changed = g_signal_lookup ("changed", OTA_TYPE_TASK_ROW);
+
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 0, "dev-01"));
+  g_assert_true (g_signal_has_handler_pending (row, changed, 0, FALSE));
+
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      gtk_window_destroy (l->data);
+  }
+  f->page = NULL;
+  UI_TEST_WAIT_UNTIL (!g_signal_has_handler_pending (row, changed, 0, FALSE));
+  g_signal_emit (row, changed, 0);
+}
+
+static gint64
+local_time_us (int year,
+               int month,
+               int day,
+               int hour,
+               int minute,
+               int second)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_local (year, month, day, hour, minute, second);
+
+  return g_date_time_to_unix (time) * G_USEC_PER_SEC;
+}
+
+/* The Updated column: short forms from the console's formatting helper (translatable
+ * strftime forms): the time today, day and time this year, else the date. */
+static void
+test_updated_column_short_times (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 11, 26, 15, 0, 0);
+  g_autoptr(GDateTime) real_now = g_date_time_new_now_local ();
+  g_autoptr(OtaTaskRow) row = row_at (f, 0);
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+
+  text = ota_format_time_short (local_time_us (2026, 11, 26, 14, 3, 27), now);
+  g_assert_cmpstr (text, ==, "14:03:27");
+  g_free (text);
+  text = ota_format_time_short (local_time_us (2026, 2, 3, 9, 5, 0), now);
+  g_assert_cmpstr (text, ==, "02/03 09:05");
+  g_free (text);
+  text = ota_format_time_short (local_time_us (2025, 12, 31, 23, 59, 0), now);
+  g_assert_cmpstr (text, ==, "2025/12/31");
+  g_free (text);
+  text = ota_format_time_short (0, now);
+  g_assert_cmpstr (text, ==, "");
+
+  expected = ota_format_time_short (ota_task_row_get_updated_at (row), real_now);
+  g_assert_cmpstr (expected, !=, "");
+  UI_TEST_WAIT_UNTIL (first_cell_says (f, 6, expected));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +490,8 @@ main (int   argc,
   ADD ("/batch-page/R-B17/cancel-task-cancels-one-device", test_cancel_task, NULL);
   ADD ("/batch-page/R-D2/export-csv", test_export, NULL);
   ADD ("/batch-page/R-D2/large-batch-stays-lazy", test_stays_lazy, "own fleet");
+  ADD ("/batch-page/R-D2/cells-let-go-of-rows-with-the-view", test_cells_let_go_of_rows, NULL);
+  ADD ("/batch-page/R-D2/updated-column-short-times", test_updated_column_short_times, NULL);
 
   return g_test_run ();
 }

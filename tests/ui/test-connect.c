@@ -8,7 +8,10 @@
  */
 #include <string.h>
 
+#include "ota-application.h"
 #include "ota-connect-dialog-private.h"
+#include "ota-format.h"
+#include "ota-server-url.h"
 #include "ota-token-store.h"
 #include "server-test-util.h"
 #include "ui-test-util.h"
@@ -20,15 +23,31 @@ typedef struct {
   OtaBackendManager *manager;
   OtaWindow         *window;
   char              *server_name;  /* "127.0.0.1:PORT" */
+  GTask             *opening;      /* open_local_later(): the opening the test ends */
+  guint              n_opened;
 } ConnectFixture;
 
-static OtaBackend *
-open_local (gpointer   user_data,
-            GError   **error)
+static void
+open_local (gpointer  user_data,
+            GTask    *task)
 {
   ConnectFixture *f = user_data;
 
-  return g_object_ref (f->ui.backend);
+  f->n_opened++;
+  g_task_return_pointer (task, g_object_ref (f->ui.backend), g_object_unref);
+}
+
+/* An opener that takes its time, as SQLite on a large database does: the test says
+ * when it is done. */
+static void
+open_local_later (gpointer  user_data,
+                  GTask    *task)
+{
+  ConnectFixture *f = user_data;
+
+  g_assert_null (f->opening);
+  f->n_opened++;
+  f->opening = g_object_ref (task);
 }
 
 static void
@@ -37,7 +56,6 @@ fixture_setup (ConnectFixture *f,
 {
   g_autoptr(OtaProduct) local = NULL;
   g_autoptr(OtaProduct) remote = NULL;
-  g_autoptr(GError) error = NULL;
 
   ui_fixture_setup (&f->ui, data);
   server_fixture_setup (&f->server, data);
@@ -55,8 +73,8 @@ fixture_setup (ConnectFixture *f,
 
   f->manager = ota_backend_manager_new (f->settings);
   ota_backend_manager_set_local_opener (f->manager, open_local, f, NULL);
-  g_assert_true (ota_backend_manager_use_local (f->manager, &error));
-  g_assert_no_error (error);
+  ota_backend_manager_use_local_async (f->manager, NULL, NULL, NULL);
+  UI_TEST_WAIT_UNTIL (ota_backend_manager_get_backend (f->manager) == f->ui.backend);
 
   f->window = ota_window_new_for_manager (NULL, f->manager);
   f->ui.window = f->window;
@@ -80,6 +98,9 @@ fixture_teardown (ConnectFixture *f,
   }
   f->window = NULL;
   f->ui.window = NULL;
+  if (f->opening != NULL)
+    g_task_return_new_error (f->opening, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Test over");
+  g_clear_object (&f->opening);
   g_object_add_weak_pointer (G_OBJECT (manager), (gpointer *) &manager);
   g_clear_object (&f->manager);
   UI_TEST_WAIT_UNTIL (manager == NULL);
@@ -399,8 +420,10 @@ test_unreachable_at_start_stays_with_banner (ConnectFixture *f,
 
   ota_server_stop (f->server.server);
   ota_backend_manager_open_server (f->manager, url, f->server.token, OTA_OPEN_SERVER_RESTORE);
+  /* Still unreachable: it keeps trying by itself, counting down to the next try. */
   UI_TEST_WAIT_UNTIL (ota_backend_manager_get_remote (f->manager) != NULL &&
-                      ota_backend_manager_get_state (f->manager) == OTA_REMOTE_STATE_DISCONNECTED &&
+                      ota_backend_manager_get_state (f->manager) == OTA_REMOTE_STATE_RECONNECTING &&
+                      ota_backend_manager_get_retry_in (f->manager) > 0 &&
                       ota_backend_manager_get_error_message (f->manager) != NULL);
 
   g_assert_true (OTA_IS_REMOTE_BACKEND (ota_window_get_backend (f->window)));
@@ -408,9 +431,8 @@ test_unreachable_at_start_stays_with_banner (ConnectFixture *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->content_stack), ==, "loading");
   g_assert_cmpstr (adw_status_page_get_title (f->window->loading_page), ==, "Not Connected");
   UI_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (f->window->connection_banner));
-  g_assert_true (g_str_has_prefix (ota_connection_banner_get_text (f->window->connection_banner_box),
-                                   "Not connected to the server"));
-  g_assert_cmpstr (ota_backend_switcher_get_subtitle (f->window->backend_switcher), ==, "Not connected");
+  g_assert_nonnull (strstr (ota_connection_banner_get_text (f->window->connection_banner_box), "Reconnecting in"));
+  g_assert_true (g_str_has_prefix (ota_backend_switcher_get_subtitle (f->window->backend_switcher), "Reconnecting in"));
 }
 
 /* At start the saved token is refused: back to the local database, and the Connect
@@ -538,7 +560,7 @@ test_switch_closes_server_pages (ConnectFixture *f,
   ota_window_show_firmware (f->window, firmware);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->content_stack), ==, "firmware");
 
-  g_assert_true (ota_backend_manager_use_local (f->manager, NULL));
+  ota_backend_manager_use_local_async (f->manager, NULL, NULL, NULL);
   UI_TEST_WAIT_UNTIL (shows_only (f->window, "local1"));
   g_assert_null (adw_bin_get_child (f->window->firmware_bin));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->content_stack), ==, "product");
@@ -578,6 +600,372 @@ test_local_only_offers_no_servers (ConnectFixture *f,
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window->server_actions), "use"));
 }
 
+/* ---- Opening the local database ------------------------------------------------------------- */
+
+/* Picking "Local Database" while on a server: the database opens off the UI thread
+ * (here: as late as the test says); meanwhile the window shows its loading page and
+ * the main loop runs. A failed opening leaves the server on screen and says why. */
+static void
+test_local_opens_without_blocking (ConnectFixture *f,
+                                   gconstpointer   data)
+{
+  g_autoptr(OtaBackendManager) manager = ota_backend_manager_new (NULL);
+  OtaWindow *window;
+  gpointer weak;
+
+  ota_backend_manager_set_local_opener (manager, open_local_later, f, NULL);
+  window = ota_window_new_for_manager (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  ota_backend_manager_open_server (manager, f->server.url, f->server.token, OTA_OPEN_SERVER_RESTORE);
+  UI_TEST_WAIT_UNTIL (shows_only (window, "remote1"));
+  f->n_opened = 0;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window->server_actions), "use", g_variant_new_string (""));
+  g_assert_nonnull (f->opening);
+  g_assert_true (ota_backend_manager_get_opening_local (manager));
+  g_assert_true (ota_backend_manager_get_busy (manager));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "loading");
+  g_assert_cmpstr (adw_status_page_get_title (window->loading_page), ==, "Opening the Database…");
+  g_assert_true (gtk_widget_get_visible (window->loading_spinner));
+  /* The UI goes on meanwhile; nothing switched yet. */
+  ui_test_flush ();
+  g_assert_true (OTA_IS_REMOTE_BACKEND (ota_window_get_backend (window)));
+
+  /* It fails: back to the server's products, nothing switched. */
+  g_task_return_new_error (f->opening, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "Cannot open the file");
+  g_clear_object (&f->opening);
+  UI_TEST_WAIT_UNTIL (!ota_backend_manager_get_opening_local (manager));
+  g_assert_false (ota_backend_manager_get_busy (manager));
+  g_assert_true (OTA_IS_REMOTE_BACKEND (ota_window_get_backend (window)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "product");
+
+  /* Picked again: opened this time, the window switches. */
+  g_action_group_activate_action (G_ACTION_GROUP (window->server_actions), "use", g_variant_new_string (""));
+  g_assert_nonnull (f->opening);
+  g_assert_cmpuint (f->n_opened, ==, 2);
+  g_task_return_pointer (f->opening, g_object_ref (f->ui.backend), g_object_unref);
+  g_clear_object (&f->opening);
+  UI_TEST_WAIT_UNTIL (shows_only (window, "local1"));
+  g_assert_false (ota_backend_manager_get_opening_local (manager));
+  g_assert_true (ota_window_get_backend (window) == f->ui.backend);
+
+  /* Opened once: back and forth needs no second opening. */
+  ota_backend_manager_open_server (manager, f->server.url, f->server.token, OTA_OPEN_SERVER_RESTORE);
+  UI_TEST_WAIT_UNTIL (shows_only (window, "remote1"));
+  g_action_group_activate_action (G_ACTION_GROUP (window->server_actions), "use", g_variant_new_string (""));
+  UI_TEST_WAIT_UNTIL (shows_only (window, "local1"));
+  g_assert_cmpuint (f->n_opened, ==, 2);
+
+  weak = manager;
+  g_object_add_weak_pointer (G_OBJECT (manager), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&manager);
+  UI_TEST_WAIT_UNTIL (weak == NULL);
+}
+
+/* ---- The first load fails ----------------------------------------------------------------- */
+
+static void
+rename_table (ConnectFixture *f,
+              const char     *from,
+              const char     *to)
+{
+  OtaStore *store = ota_engine_get_store (f->server.base.engine);
+  g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
+  g_autofree char *sql = g_strdup_printf ("ALTER TABLE %s RENAME TO %s", from, to);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ota_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* Connected, but the products cannot be read: an error page says why and offers
+ * Reload, instead of "Loading…" for ever. */
+static void
+test_first_load_failure_shows_error_page (ConnectFixture *f,
+                                          gconstpointer   data)
+{
+  g_autoptr(OtaRemoteBackend) remote = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *reload;
+
+  remote = ota_remote_backend_new (f->server.url, f->server.token, &error);
+  g_assert_no_error (error);
+  ota_remote_backend_connect_async (remote, NULL, store_result, &result);
+  UI_TEST_WAIT_UNTIL (result != NULL);
+  g_assert_true (ota_remote_backend_connect_finish (remote, result, &error));
+  g_assert_no_error (error);
+
+  /* The server's catalogue breaks after the connection was checked. */
+  rename_table (f, "products", "products_away");
+  ota_backend_manager_use_remote (f->manager, remote, f->server.token, FALSE);
+  UI_TEST_WAIT_UNTIL (g_str_equal (gtk_stack_get_visible_child_name (f->window->content_stack), "error"));
+  g_assert_cmpint (ota_backend_manager_get_state (f->manager), ==, OTA_REMOTE_STATE_CONNECTED);
+  g_assert_false (f->window->loaded_once);
+  g_assert_false (f->window->loading);
+  g_assert_cmpstr (adw_status_page_get_title (f->window->error_page), ==, "Cannot Load the Products");
+  g_assert_nonnull (adw_status_page_get_description (f->window->error_page));
+  g_assert_cmpstr (adw_status_page_get_description (f->window->error_page), ==, f->window->load_error);
+  g_assert_cmpuint (n_products (f->window), ==, 0);
+
+  /* Reload, once the catalogue is back: the products. */
+  rename_table (f, "products_away", "products");
+  reload = adw_status_page_get_child (f->window->error_page);
+  g_assert_true (GTK_IS_BUTTON (reload));
+  g_signal_emit_by_name (reload, "clicked");
+  UI_TEST_WAIT_UNTIL (shows_only (f->window, "remote1"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->content_stack), ==, "product");
+  g_assert_null (f->window->load_error);
+}
+
+/* ---- Several windows ------------------------------------------------------------------------- */
+
+static guint
+n_connect_dialogs (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (OTA_IS_CONNECT_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      n++;
+  return n;
+}
+
+/* Two windows on one manager, neither active: one token prompt, one Connect dialog. */
+static void
+test_one_window_answers (ConnectFixture *f,
+                         gconstpointer   data)
+{
+  OtaWindow *second = ota_window_new_for_manager (NULL, f->manager);
+  OtaConnectDialog *dialog;
+
+  gtk_window_present (GTK_WINDOW (second));
+  UI_TEST_WAIT_UNTIL (second->loaded_once && !second->loading);
+
+  g_signal_emit_by_name (f->manager, "need-token", f->server.url, "No token is saved");
+  g_assert_cmpuint (n_connect_dialogs (), ==, 1);
+  dialog = OTA_CONNECT_DIALOG (ui_test_find_window (OTA_TYPE_CONNECT_DIALOG));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->url_row)), ==, f->server.url);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window) ||
+                 gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (second));
+
+  /* Another prompt fills the same dialog in. */
+  g_signal_emit_by_name (f->manager, "need-token", f->server.url, "The token was refused");
+  g_assert_cmpuint (n_connect_dialogs (), ==, 1);
+  g_assert_cmpstr (ui_test_message (dialog->token_message), ==, "The token was refused");
+}
+
+/* ---- Server addresses ------------------------------------------------------------------------ */
+
+/* A "_" in a remembered server is part of its name, not a mnemonic. */
+static void
+test_menu_keeps_underscores (ConnectFixture *f,
+                             gconstpointer   data)
+{
+  const char *servers[] = { "http://ota_lab.example:8080", NULL };
+  GMenuModel *menu = ota_backend_switcher_get_menu (f->window->backend_switcher);
+  g_autoptr(GMenuModel) places = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *label = NULL;
+
+  g_settings_set_strv (f->settings, "servers", servers);
+  places = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  UI_TEST_WAIT_UNTIL (g_menu_model_get_n_items (places) == 2);
+  g_clear_object (&places);
+  places = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+
+  g_assert_true (g_menu_model_get_item_attribute (places, 1, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "http://ota__lab.example:8080");
+  /* The action still gets the address as it is. */
+  target = g_menu_model_get_item_attribute_value (places, 1, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, servers[0]);
+}
+
+/* Plain http to another machine sends the token readable: the Connect dialog warns
+ * (and still connects), the switcher says so. This machine and https do not warn. */
+static void
+test_plain_http_warns (ConnectFixture *f,
+                       gconstpointer   data)
+{
+  static const char * const quiet[] = {
+    "http://127.0.0.1:8080", "http://127.8.9.10", "http://localhost:8080", "http://LOCALHOST",
+    "http://[::1]:8080", "https://ota.example.com:8443", "https://192.0.2.10",
+  };
+  static const char * const loud[] = {
+    "http://ota.example.com:8080", "http://192.0.2.10:8080", "http://[2001:db8::1]:8080",
+    "HTTP://10.0.0.5", "http://localhost.example.com",
+  };
+  OtaConnectDialog *dialog = open_connect_dialog (f);
+  const char *warning = "Not encrypted: the token and all data are sent in clear text; "
+                        "use https:// for a server on another machine";
+
+  for (guint i = 0; i < G_N_ELEMENTS (quiet); i++)
+    {
+      g_test_message ("%s", quiet[i]);
+      g_assert_false (ota_server_url_is_unencrypted (quiet[i]));
+      fill_in (dialog, quiet[i], "some-token");
+      g_assert_false (gtk_widget_get_visible (dialog->url_warning));
+      g_assert_true (gtk_widget_get_sensitive (dialog->connect_button));
+    }
+  g_assert_false (ota_server_url_is_unencrypted ("not a url"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (loud); i++)
+    {
+      g_test_message ("%s", loud[i]);
+      g_assert_true (ota_server_url_is_unencrypted (loud[i]));
+      fill_in (dialog, loud[i], "some-token");
+      g_assert_true (gtk_widget_get_visible (dialog->url_warning));
+      g_assert_cmpstr (gtk_label_get_label (dialog->url_warning_label), ==, warning);
+      /* A warning, not an error: Connect stays possible. */
+      g_assert_null (ui_test_message (dialog->url_message));
+      g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (dialog->url_row), "error"));
+      g_assert_true (gtk_widget_get_sensitive (dialog->connect_button));
+    }
+
+  /* Not a URL: its error, no warning. */
+  fill_in (dialog, "ftp://192.0.2.10", "some-token");
+  g_assert_nonnull (ui_test_message (dialog->url_message));
+  g_assert_false (gtk_widget_get_visible (dialog->url_warning));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The server at home says nothing of the kind … */
+  connect_to_server (f);
+  g_assert_cmpstr (ota_backend_switcher_get_subtitle (f->window->backend_switcher), ==, "Connected");
+
+  /* … one on another machine does, whatever its state. */
+  ota_backend_manager_open_server (f->manager, "http://192.0.2.10:9", "some-token", OTA_OPEN_SERVER_RESTORE);
+  UI_TEST_WAIT_UNTIL (g_strcmp0 (ota_backend_manager_get_server (f->manager), "http://192.0.2.10:9") == 0);
+  g_assert_true (g_str_has_suffix (ota_backend_switcher_get_subtitle (f->window->backend_switcher),
+                                   " · Not encrypted"));
+}
+
+/* ---- Shortcuts -------------------------------------------------------------------------------- */
+
+/* Activates what @accel is bound to on @window, as pressing it does. */
+static gboolean
+press (OtaWindow  *window,
+       const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                 GTK_WIDGET (window), gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static void
+count_activation (guint *count)
+{
+  (*count)++;
+}
+
+/* Ctrl+Shift+O opens the Connect dialog (the menu shows it), Ctrl+R retries. */
+static void
+test_shortcuts_connect_and_retry (ConnectFixture *f,
+                                  gconstpointer   data)
+{
+  GMenuModel *menu = ota_backend_switcher_get_menu (f->window->backend_switcher);
+  g_autoptr(GMenuModel) actions = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+  g_autofree char *accel = NULL;
+  g_autofree char *action = NULL;
+  guint n_retries = 0;
+
+  g_assert_true (g_menu_model_get_item_attribute (actions, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "server.connect");
+  g_assert_true (g_menu_model_get_item_attribute (actions, 0, "accel", "s", &accel));
+  g_assert_cmpstr (accel, ==, "<Control><Shift>o");
+
+  g_assert_true (press (f->window, "<Control><Shift>o"));
+  g_assert_true (dialog_open ());
+  gtk_window_destroy (ui_test_find_window (OTA_TYPE_CONNECT_DIALOG));
+
+  /* Retry Now: on a server that stopped, Ctrl+R is the banner's button. */
+  connect_to_server (f);
+  ota_server_stop (f->server.server);
+  UI_TEST_WAIT_UNTIL (ota_backend_manager_get_state (f->manager) == OTA_REMOTE_STATE_RECONNECTING);
+  g_signal_connect_swapped (g_action_map_lookup_action (G_ACTION_MAP (f->window->server_actions), "retry"),
+                            "activate", G_CALLBACK (count_activation), &n_retries);
+  g_assert_true (press (f->window, "<Control>r"));
+  g_assert_cmpuint (n_retries, ==, 1);
+}
+
+/* ---- The application's options ------------------------------------------------------------- */
+
+/* --db opens that database, not the server of the last run. */
+static void
+test_db_option_opens_the_database (ConnectFixture *f,
+                                   gconstpointer   data)
+{
+  g_autoptr(OtaApplication) app = ota_application_new ();
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+  g_autofree char *path = g_build_filename (f->ui.base.dir, "chosen.db", NULL);
+  g_autoptr(GError) error = NULL;
+  OtaBackendManager *manager;
+  GList *windows;
+  int status = -1;
+
+  g_settings_set_string (f->settings, "last-server", f->server.url);
+  g_variant_dict_insert (options, "db", "^ay", path);
+  g_signal_emit_by_name (app, "handle-local-options", options, &status);
+  g_assert_cmpint (status, ==, -1);
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  manager = ota_application_get_manager (app);
+  g_assert_nonnull (manager);
+  UI_TEST_WAIT_UNTIL (ota_backend_manager_get_backend (manager) != NULL);
+
+  g_assert_true (OTA_IS_LOCAL_BACKEND (ota_backend_manager_get_backend (manager)));
+  g_assert_null (ota_backend_manager_get_remote (manager));
+  g_assert_cmpstr (ota_store_get_path (ota_engine_get_store (ota_application_get_engine (app))), ==, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_nonnull (windows);
+  UI_TEST_WAIT_UNTIL (OTA_WINDOW (windows->data)->loaded_once);
+  g_assert_false (dialog_open ());
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
+/* --db with --server: one line says they exclude each other, exit code 1. */
+static void
+test_db_and_server_refused (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(OtaApplication) app = ota_application_new ();
+      g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+      int status = -1;
+
+      g_variant_dict_insert (options, "db", "^ay", "/nonexistent/chosen.db");
+      g_variant_dict_insert (options, "server", "s", "http://127.0.0.1:1");
+      g_signal_emit_by_name (app, "handle-local-options", options, &status);
+      exit (status == 1 ? 1 : 0);
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("ota-console: --db and --server cannot be used together\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +990,14 @@ main (int   argc,
   ADD ("/connect/switch/closes-server-pages", test_switch_closes_server_pages);
   ADD ("/connect/switch/forget-server-goes-local", test_forget_server_goes_local);
   ADD ("/connect/demo/local-only-offers-no-servers", test_local_only_offers_no_servers);
+  ADD ("/connect/switch/local-database-opens-without-blocking", test_local_opens_without_blocking);
+  ADD ("/connect/state/first-load-failure-shows-error-page", test_first_load_failure_shows_error_page);
+  ADD ("/connect/windows/one-window-answers-a-token-prompt", test_one_window_answers);
+  ADD ("/connect/menu/server-underscores-are-no-mnemonics", test_menu_keeps_underscores);
+  ADD ("/connect/dialog/plain-http-to-another-machine-warns", test_plain_http_warns);
+  ADD ("/connect/shortcuts/connect-and-retry", test_shortcuts_connect_and_retry);
+  ADD ("/connect/start/db-option-opens-that-database", test_db_option_opens_the_database);
+  g_test_add_func ("/connect/start/db-and-server-refused", test_db_and_server_refused);
 
   return g_test_run ();
 }

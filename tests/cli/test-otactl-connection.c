@@ -1,0 +1,449 @@
+/* test-otactl-connection.c — how otactl --server reaches a server: an https server
+ * trusted through --tls-ca or $OTA_CA_FILE, a token in $OTA_TOKEN with a line end, what
+ * it says it is (User-Agent), a redirect it does not follow, a list of everything
+ * fetched in pages (R-DV2); and an import from standard input that names "-" (R-DV1)
+ *
+ * The servers: the built ota-server on 127.0.0.1 with a free port, and for what an
+ * ota-server never does a SoupServer of the test's own, on a thread (otactl runs as a
+ * child the test waits for).
+ */
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "cli-test-util.h"
+
+typedef struct {
+  CliFixture   cli;
+  GSubprocess *server;
+  char        *url;
+  char        *token;
+} Fixture;
+
+/* ---- The built ota-server ---------------------------------------------------------------- */
+
+static char *
+run_to_end (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process =
+    g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  char *out = NULL;
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+/* A test that fails aborts: the server must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Starts ota-server on f->cli.dir/server.db with @extra arguments; f->url is where it
+ * listens, f->token a token of it. */
+static void
+start_server (Fixture            *f,
+              const char * const *extra)
+{
+  const char *server_bin = g_getenv ("OTA_SERVER_BIN");
+  g_autofree char *db = g_build_filename (f->cli.dir, "server.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (server_bin);
+  token = run_to_end ((const char * const[]) { server_bin, "--db", db, "token", "create", "tester", NULL });
+  f->token = g_strdup (g_strstrip (token));
+
+  for (const char * const *a = (const char * const[]) { server_bin, "--db", db, "--listen", "127.0.0.1",
+                                                        "--port", "0", "--no-broker", NULL }; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* "listening on http[s]://127.0.0.1:PORT" once the socket listens. */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  f->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  cli_fixture_setup (&f->cli, data);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server != NULL)
+    {
+      g_subprocess_send_signal (f->server, SIGTERM);
+      g_subprocess_wait (f->server, NULL, &error);
+      g_assert_no_error (error);
+      g_clear_object (&f->server);
+    }
+  g_free (f->url);
+  g_free (f->token);
+  cli_fixture_teardown (&f->cli, data);
+}
+
+/* Runs "otactl ARG…" with OTA_TOKEN = the fixture's token, then @env ("NAME=VALUE", or
+ * "NAME" to unset), and @input on standard input; out and err in f->cli. */
+static int
+run_otactl (Fixture            *f,
+            const char * const *env,
+            const char         *input,
+            const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "OTA_DB");
+  g_subprocess_launcher_unsetenv (launcher, "OTA_SERVER");
+  g_subprocess_launcher_unsetenv (launcher, "OTA_CA_FILE");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  if (f->token != NULL)
+    g_subprocess_launcher_setenv (launcher, "OTA_TOKEN", f->token, TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      const char *eq = strchr (env[i], '=');
+      g_autofree char *name = eq != NULL ? g_strndup (env[i], eq - env[i]) : g_strdup (env[i]);
+
+      if (eq != NULL)
+        g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, name);
+    }
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("OTACTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&f->cli.out, g_free);
+  g_clear_pointer (&f->cli.err, g_free);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &f->cli.out, &f->cli.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+#define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })
+#define ENV(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+/* ---- https ------------------------------------------------------------------------------------ */
+
+/* A throw-away self-signed certificate for 127.0.0.1 (FALSE without openssl). */
+static gboolean
+make_certificate (Fixture  *f,
+                  char    **cert,
+                  char    **key)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (openssl == NULL)
+    return FALSE;
+  *cert = g_build_filename (f->cli.dir, "cert.pem", NULL);
+  *key = g_build_filename (f->cli.dir, "key.pem", NULL);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                              "-nodes", "-keyout", *key, "-out", *cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* A self-signed server: refused by default (exit 5, naming the server), trusted with
+ * --tls-ca (before or after the command) or $OTA_CA_FILE; a CA file that cannot be
+ * read is a bad value (exit 2) naming the option. */
+static void
+test_tls_ca_trusts_server (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *cert = NULL, *key = NULL, *ca_env = NULL, *missing = NULL;
+
+  if (!make_certificate (f, &cert, &key))
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  start_server (f, ARGS ("--tls-cert", cert, "--tls-key", key));
+  g_assert_true (g_str_has_prefix (f->url, "https://127.0.0.1:"));
+
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "product", "list")), 5);
+  cli_assert_error_line (&f->cli, f->url + strlen ("https://"));
+
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "--tls-ca", cert,
+                                                               "--json", "product", "list")), 0);
+  g_assert_cmpstr (g_strstrip (f->cli.out), ==, "[]");
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "product", "list",
+                                                               "--tls-ca", cert)), 0);
+  ca_env = g_strconcat ("OTA_CA_FILE=", cert, NULL);
+  cli_assert_status (&f->cli, run_otactl (f, ENV (ca_env), NULL, ARGS ("--server", f->url, "product", "list")), 0);
+
+  missing = g_build_filename (f->cli.dir, "missing.pem", NULL);
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "--tls-ca", missing,
+                                                               "product", "list")), 2);
+  cli_assert_error_line (&f->cli, "--tls-ca");
+}
+
+/* ---- The token ---------------------------------------------------------------------------------- */
+
+/* A token read from a file with Windows line ends still works. */
+static void
+test_token_with_line_end (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *token_env = NULL;
+
+  start_server (f, NULL);
+  token_env = g_strconcat ("OTA_TOKEN= ", f->token, "\r\n", NULL);
+  cli_assert_status (&f->cli, run_otactl (f, ENV (token_env), NULL, ARGS ("--server", f->url, "product", "list")), 0);
+
+  /* Blank is no token at all. */
+  cli_assert_status (&f->cli, run_otactl (f, ENV ("OTA_TOKEN= \r\n"), NULL,
+                                          ARGS ("--server", f->url, "product", "list")), 1);
+  cli_assert_error_line (&f->cli, "OTA_TOKEN");
+}
+
+/* ---- A server of the test's own ---------------------------------------------------------------- */
+
+typedef struct {
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  char         *url;
+  const char   *location;      /* (nullable): every request redirected there */
+  GMutex        lock;
+  GCond         cond;
+  gboolean      ready;
+  /* Under lock */
+  guint         n_requests;
+  guint         n_authorized;
+  char         *user_agent;
+} FakeServer;
+
+static void
+on_request (SoupServer        *soup,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  g_mutex_lock (&fake->lock);
+  fake->n_requests++;
+  fake->n_authorized += soup_message_headers_get_one (headers, "Authorization") != NULL;
+  g_free (fake->user_agent);
+  fake->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+  g_mutex_unlock (&fake->lock);
+
+  if (fake->location != NULL)
+    soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, fake->location);
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
+    }
+}
+
+static gpointer
+fake_server_run (gpointer data)
+{
+  FakeServer *fake = data;
+  g_autoptr(SoupServer) soup = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (fake->context);
+  soup = soup_server_new (NULL, NULL);
+  soup_server_add_handler (soup, NULL, on_request, fake, NULL);
+  soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (soup);
+
+  g_mutex_lock (&fake->lock);
+  fake->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  fake->ready = TRUE;
+  g_cond_signal (&fake->cond);
+  g_mutex_unlock (&fake->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (fake->loop);
+  soup_server_disconnect (soup);
+  g_main_context_pop_thread_default (fake->context);
+  return NULL;
+}
+
+static FakeServer *
+fake_server_start (const char *location)
+{
+  FakeServer *fake = g_new0 (FakeServer, 1);
+
+  g_mutex_init (&fake->lock);
+  g_cond_init (&fake->cond);
+  fake->location = location;
+  fake->context = g_main_context_new ();
+  fake->loop = g_main_loop_new (fake->context, FALSE);
+  fake->thread = g_thread_new ("fake-server", fake_server_run, fake);
+
+  g_mutex_lock (&fake->lock);
+  while (!fake->ready)
+    g_cond_wait (&fake->cond, &fake->lock);
+  g_mutex_unlock (&fake->lock);
+  return fake;
+}
+
+static void
+fake_server_stop (FakeServer *fake)
+{
+  g_main_loop_quit (fake->loop);
+  g_thread_join (fake->thread);
+  g_main_loop_unref (fake->loop);
+  g_main_context_unref (fake->context);
+  g_mutex_clear (&fake->lock);
+  g_cond_clear (&fake->cond);
+  g_free (fake->user_agent);
+  g_free (fake->url);
+  g_free (fake);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeServer, fake_server_stop)
+
+/* otactl says it is otactl, not the console, in its User-Agent. */
+static void
+test_user_agent_is_otactl (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(FakeServer) fake = fake_server_start (NULL);
+
+  f->token = g_strdup ("a-token");
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", fake->url, "product", "list")), 0);
+  g_mutex_lock (&fake->lock);
+  g_assert_cmpuint (fake->n_requests, ==, 1);
+  g_assert_nonnull (fake->user_agent);
+  g_assert_true (g_str_has_prefix (fake->user_agent, "otactl/"));
+  g_mutex_unlock (&fake->lock);
+}
+
+/* A redirect is not followed, so the token never goes to the other address: exit 2,
+ * the error says where to connect instead. */
+static void
+test_redirect_not_followed (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(FakeServer) elsewhere = fake_server_start (NULL);
+  g_autofree char *location = g_strconcat (elsewhere->url, "/api/v1/products", NULL);
+  g_autoptr(FakeServer) fake = fake_server_start (location);
+
+  f->token = g_strdup ("a-token");
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", fake->url, "product", "list")), 2);
+  cli_assert_error_line (&f->cli, elsewhere->url);
+  g_assert_nonnull (strstr (f->cli.err, "connect to that address instead"));
+  g_mutex_lock (&elsewhere->lock);
+  g_assert_cmpuint (elsewhere->n_requests, ==, 0);
+  g_mutex_unlock (&elsewhere->lock);
+}
+
+/* ---- Lists and imports ----------------------------------------------------------------------- */
+
+/* R-DV2: --limit 0 lists every device of a product larger than a page of the API. */
+static void
+test_device_list_all_in_pages (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GString) csv = g_string_new ("product,device,province,city,versions,online\n");
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+
+  for (guint i = 0; i < 1100; i++)
+    g_string_append_printf (csv, "plug,dev-%05u,,,default=1.0.0,no\n", i);
+  path = cli_write_file (&f->cli, "devices.csv", csv->str);
+
+  start_server (f, NULL);
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "product", "add", "--key", "plug",
+                                                               "--name", "Plug", "--type", "own-brand",
+                                                               "--network", "wifi")), 0);
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "device", "import", path)), 0);
+
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "device", "list", "plug",
+                                                               "--limit", "0")), 0);
+  g_assert_nonnull (strstr (f->cli.out, "Devices 1–1100 of 1100"));
+  g_assert_nonnull (strstr (f->cli.out, "dev-01099"));
+
+  cli_assert_status (&f->cli, run_otactl (f, NULL, NULL, ARGS ("--server", f->url, "--json", "audit", "--limit", "0")), 0);
+  listed = cli_out_json (&f->cli);
+  g_assert_nonnull (listed);
+}
+
+/* R-DV1: an import from standard input names "-" in its errors, never the temporary
+ * file otactl keeps it in. */
+static void
+test_stdin_import_names_dash (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *no_dir = g_build_filename (f->cli.dir, "no-such-folder", NULL);
+  g_autofree char *tmpdir_env = g_strconcat ("TMPDIR=", no_dir, NULL);
+
+  cli_assert_status (&f->cli, cli_run (&f->cli, "product", "add", "--key", "plug", "--name", "Plug", "--type",
+                                       "own-brand", "--network", "wifi", NULL), 0);
+  cli_assert_status (&f->cli, run_otactl (f, ENV (tmpdir_env), "product,device\n",
+                                          ARGS ("--db", f->cli.db, "device", "import", "-")), 5);
+  cli_assert_error_line (&f->cli, "-: ");
+  g_assert_nonnull (strstr (f->cli.err, "standard input"));
+  g_assert_null (strstr (f->cli.err, "otactl-import"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/otactl/connection/tls-ca-trusts-a-self-signed-server", test_tls_ca_trusts_server);
+  ADD ("/otactl/connection/token-with-line-end-accepted", test_token_with_line_end);
+  ADD ("/otactl/connection/user-agent-is-otactl", test_user_agent_is_otactl);
+  ADD ("/otactl/connection/redirect-not-followed", test_redirect_not_followed);
+  ADD ("/otactl/connection/R-DV2/device-list-all-in-pages", test_device_list_all_in_pages);
+  ADD ("/otactl/connection/R-DV1/stdin-import-names-dash", test_stdin_import_names_dash);
+#undef ADD
+
+  return g_test_run ();
+}
