@@ -258,12 +258,12 @@ print_clock (Otactl *ctl)
       g_autofree char *local = otactl_format_time (now);
       g_autofree char *next_local = next != G_MAXINT64 ? otactl_format_time (next) : NULL;
 
-      g_print ("%-10s %s\n", _("Mode:"), mode);
-      g_print ("%-10s %s (%s)\n", _("Time:"), local, iso);
+      otactl_print_field (10, _("Mode:"), "%s\n", mode);
+      otactl_print_field (10, _("Time:"), "%s (%s)\n", local, iso);
       if (next_local != NULL)
-        g_print ("%-10s %s (%s)\n", _("Next due:"), next_local, next_iso);
+        otactl_print_field (10, _("Next due:"), "%s (%s)\n", next_local, next_iso);
       else
-        g_print ("%-10s %s\n", _("Next due:"), _("nothing pending"));
+        otactl_print_field (10, _("Next due:"), "%s\n", _("nothing pending"));
     }
 }
 
@@ -306,7 +306,7 @@ clock_manual (Otactl  *ctl,
   gint64 at = 0;
 
   if (!otactl_parse (context, &argc, &argv, 0, 0, error) ||
-      (at_text != NULL && !otactl_parse_time (at_text, "time", _("Time"), &at, error)) ||
+      (at_text != NULL && !otactl_parse_time (at_text, "time", C_("point in time", "Time"), &at, error)) ||
       otactl_get_engine (ctl, error) == NULL)
     return FALSE;
 
@@ -453,7 +453,7 @@ clock_set (Otactl  *ctl,
   gint64 at;
 
   if (!otactl_parse (context, &argc, &argv, 1, 1, error) ||
-      !otactl_parse_time (argv[1], "time", _("Time"), &at, error) ||
+      !otactl_parse_time (argv[1], "time", C_("point in time", "Time"), &at, error) ||
       otactl_get_engine (ctl, error) == NULL ||
       !otactl_clock_move_to (ctl, at, "time", error))
     return FALSE;

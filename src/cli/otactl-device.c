@@ -412,7 +412,10 @@ device_list (Otactl  *ctl,
     { "module", 0, 0, G_OPTION_ARG_STRING, &options.module, N_("With --versions: the module"), N_("MODULE") },
     { "versions", 0, 0, G_OPTION_ARG_STRING, &options.versions,
       N_("Only devices reporting one of these versions for --module"), N_("V1,V2") },
-    { "sort", 0, 0, G_OPTION_ARG_STRING, &options.sort, N_("Sort by name, region, online or updated"), N_("KEY") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &options.sort, N_("Sort by name, region, online or updated"),
+      /* Translated here, with a context: "KEY" alone is a product key. GOption looks the
+       * result up again and, finding nothing, keeps it. */
+      C_("sort key", "KEY") },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &options.descending, N_("Sort in descending order"), NULL },
     { "offset", 0, 0, G_OPTION_ARG_INT, &options.offset, N_("Skip the first N matches"), N_("N") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &options.limit, N_("Show at most N devices (0: all; default 50)"), N_("N") },

@@ -65,45 +65,6 @@ parse_event_args (GOptionContext   *context,
   return TRUE;
 }
 
-/* The device's unfinished task, else the one that changed last; NULL when it has none.
- * A device has at most one unfinished task (the database enforces it). */
-static OtaTask *
-find_device_task (OtaEngine   *engine,
-                  const char  *product_key,
-                  const char  *device_name,
-                  GError     **error)
-{
-  OtaStore *store = ota_engine_get_store (engine);
-  gint64 task_id = 0;
-
-  {
-    g_autoptr(GRecMutexLocker) locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
-    g_autoptr(OtaCachedStmt) stmt =
-      ota_store_prepare (store,
-                         "SELECT t.id FROM tasks t JOIN devices d ON d.id = t.device_id "
-                         "WHERE d.product_key = ? AND d.name = ? "
-                         "ORDER BY t.status IN ('pending-confirm', 'pending-push', 'pushed', 'upgrading') DESC, "
-                         "t.updated_at DESC, t.id DESC LIMIT 1",
-                         error);
-    int rc;
-
-    if (stmt == NULL)
-      return NULL;
-    sqlite3_bind_text (stmt, 1, product_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 2, device_name, -1, SQLITE_STATIC);
-    rc = sqlite3_step (stmt);
-    if (rc == SQLITE_ROW)
-      task_id = sqlite3_column_int64 (stmt, 0);
-    else if (rc != SQLITE_DONE)
-      {
-        ota_store_set_error (store, error, "reading the device’s task");
-        return NULL;
-      }
-  }
-
-  return task_id != 0 ? ota_engine_get_task (engine, task_id, error) : NULL;
-}
-
 static gboolean
 task_is_open (OtaTask *task)
 {
@@ -119,14 +80,15 @@ task_is_open (OtaTask *task)
     }
 }
 
-/* find_device_task()'s choice made through the backend, for a server: the device's
- * tasks are in the batches of its product's firmwares. */
+/* The choice of ota_backend_get_device_task() made with older calls, for a server
+ * from before GET …/devices/{name}/task: the device's tasks are in the batches of its
+ * product's firmwares. */
 static OtaTask *
-find_device_task_remote (Otactl      *ctl,
-                         OtaBackend  *backend,
-                         const char  *product_key,
-                         const char  *device_name,
-                         GError     **error)
+find_device_task_walking (Otactl      *ctl,
+                          OtaBackend  *backend,
+                          const char  *product_key,
+                          const char  *device_name,
+                          GError     **error)
 {
   g_autoptr(GPtrArray) firmwares = NULL;
   g_autoptr(OtaTask) best = NULL;
@@ -191,10 +153,17 @@ apply_and_show (Otactl          *ctl,
   if (!ota_backend_apply_device_event_finish (backend, otactl_await (ctl), error))
     return FALSE;
 
-  if (otactl_is_remote (ctl))
-    task = find_device_task_remote (ctl, backend, event->product_key, event->device_name, &local_error);
-  else
-    task = find_device_task (ctl->engine, event->product_key, event->device_name, &local_error);
+  ota_backend_get_device_task_async (backend, event->product_key, event->device_name, OTACTL_ASYNC (ctl));
+  task = ota_backend_get_device_task_finish (backend, otactl_await (ctl), &local_error);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_clear_error (&local_error);
+      task = find_device_task_walking (ctl, backend, event->product_key, event->device_name, &local_error);
+    }
+  /* A device that never had a task is no error here: it is said in words. */
+  if (g_error_matches (local_error, OTA_ERROR, OTA_ERROR_NOT_FOUND) &&
+      g_strcmp0 (ota_error_get_field (local_error), "task") == 0)
+    g_clear_error (&local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -48,24 +48,24 @@ print_firmware_text (OtaFirmware *firmware)
   const char *signature = ota_firmware_get_signature (firmware);
   const char *description = ota_firmware_get_description (firmware);
 
-  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("ID:"), ota_firmware_get_id (firmware));
-  g_print ("%-16s %s\n", _("Product:"), ota_firmware_get_product_key (firmware));
-  g_print ("%-16s %s\n", _("Name:"), ota_firmware_get_name (firmware));
-  g_print ("%-16s %s\n", _("Type:"),
-           ota_enum_to_nick (OTA_TYPE_FIRMWARE_TYPE, ota_firmware_get_firmware_type (firmware)));
-  g_print ("%-16s %s\n", _("Version:"), ota_firmware_get_version (firmware));
-  g_print ("%-16s %s\n", _("From versions:"), joined);
-  g_print ("%-16s %s\n", _("Module:"), ota_firmware_get_module (firmware));
-  g_print ("%-16s %s\n", _("File:"), ota_firmware_get_file_name (firmware));
-  g_print ("%-16s %s\n", _("Size:"), size);
-  g_print ("%-16s %s (%s)\n", _("Digest:"), ota_firmware_get_digest (firmware),
-           ota_enum_to_nick (OTA_TYPE_SIGN_ALGORITHM, ota_firmware_get_sign_algorithm (firmware)));
-  g_print ("%-16s %s\n", _("Blob SHA-256:"), ota_firmware_get_blob_sha256 (firmware));
-  g_print ("%-16s %s\n", _("Signature:"), signature != NULL ? signature : _("none (secure upgrade off)"));
-  g_print ("%-16s %s\n", _("Description:"), description != NULL && *description != '\0' ? description : "-");
-  g_print ("%-16s %s\n", _("Status:"),
-           ota_enum_to_nick (OTA_TYPE_FIRMWARE_STATUS, ota_firmware_get_status (firmware)));
-  g_print ("%-16s %s\n", _("Added:"), created);
+  otactl_print_field (16, _("ID:"), "%" G_GINT64_FORMAT "\n", ota_firmware_get_id (firmware));
+  otactl_print_field (16, _("Product:"), "%s\n", ota_firmware_get_product_key (firmware));
+  otactl_print_field (16, _("Name:"), "%s\n", ota_firmware_get_name (firmware));
+  otactl_print_field (16, _("Type:"), "%s\n",
+                      ota_enum_to_nick (OTA_TYPE_FIRMWARE_TYPE, ota_firmware_get_firmware_type (firmware)));
+  otactl_print_field (16, _("Version:"), "%s\n", ota_firmware_get_version (firmware));
+  otactl_print_field (16, _("From versions:"), "%s\n", joined);
+  otactl_print_field (16, _("Module:"), "%s\n", ota_firmware_get_module (firmware));
+  otactl_print_field (16, _("File:"), "%s\n", ota_firmware_get_file_name (firmware));
+  otactl_print_field (16, _("Size:"), "%s\n", size);
+  otactl_print_field (16, _("Digest:"), "%s (%s)\n", ota_firmware_get_digest (firmware),
+                      ota_enum_to_nick (OTA_TYPE_SIGN_ALGORITHM, ota_firmware_get_sign_algorithm (firmware)));
+  otactl_print_field (16, _("Blob SHA-256:"), "%s\n", ota_firmware_get_blob_sha256 (firmware));
+  otactl_print_field (16, _("Signature:"), "%s\n", signature != NULL ? signature : _("none (secure upgrade off)"));
+  otactl_print_field (16, _("Description:"), "%s\n", description != NULL && *description != '\0' ? description : "-");
+  otactl_print_field (16, _("Status:"), "%s\n",
+                      ota_enum_to_nick (OTA_TYPE_FIRMWARE_STATUS, ota_firmware_get_status (firmware)));
+  otactl_print_field (16, _("Added:"), "%s\n", created);
 }
 
 typedef struct {

@@ -93,6 +93,26 @@ otactl_table_print (OtactlTable *table)
 }
 
 void
+otactl_print_field (guint       width,
+                    const char *label,
+                    const char *format,
+                    ...)
+{
+  g_autoptr(GString) line = g_string_new (label);
+  va_list args;
+
+  for (guint pad = display_width (label); pad < width; pad++)
+    g_string_append_c (line, ' ');
+  g_string_append_c (line, ' ');
+
+  va_start (args, format);
+  g_string_append_vprintf (line, format, args);
+  va_end (args);
+
+  g_print ("%s", line->str);
+}
+
+void
 otactl_table_free (OtactlTable *table)
 {
   g_ptr_array_unref (table->cells);

@@ -131,6 +131,13 @@ void         otactl_table_print      (OtactlTable  *table);
 void         otactl_table_free       (OtactlTable  *table);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtactlTable, otactl_table_free)
 
+/* One line of a key/value view: @label padded to @width display columns (Chinese
+ * counts two, so translated labels line up), a space, then the formatted value. */
+void         otactl_print_field      (guint         width,
+                                      const char   *label,
+                                      const char   *format,
+                                      ...) G_GNUC_PRINTF (3, 4);
+
 /* Pretty-prints @node on stdout and flushes. Takes ownership of @node. */
 void         otactl_print_json       (JsonNode     *node);
 /* Local time "YYYY-MM-DD HH:MM:SS" for people, ISO 8601 UTC for JSON. */

@@ -6,17 +6,17 @@ print_product_text (OtaProduct *product)
 {
   g_autofree char *created = otactl_format_time (ota_product_get_created_at (product));
 
-  g_print ("%-16s %s\n", _("Key:"), ota_product_get_key (product));
-  g_print ("%-16s %s\n", _("Name:"), ota_product_get_name (product));
-  g_print ("%-16s %s\n", _("Project type:"),
-           ota_enum_to_nick (OTA_TYPE_PROJECT_TYPE, ota_product_get_project_type (product)));
-  g_print ("%-16s %s\n", _("Network type:"),
-           ota_enum_to_nick (OTA_TYPE_NETWORK_TYPE, ota_product_get_network_type (product)));
-  g_print ("%-16s %s\n", _("AliOS Things:"), otactl_yes_no (ota_product_get_alios_things (product)));
-  g_print ("%-16s %s\n", _("Android SDK:"), otactl_yes_no (ota_product_get_android_sdk (product)));
-  g_print ("%-16s %s\n", _("Secure upgrade:"), otactl_yes_no (ota_product_get_secure_upgrade (product)));
-  g_print ("%-16s %" G_GUINT64_FORMAT "\n", _("Devices:"), ota_product_get_device_count (product));
-  g_print ("%-16s %s\n", _("Created:"), created);
+  otactl_print_field (16, _("Key:"), "%s\n", ota_product_get_key (product));
+  otactl_print_field (16, _("Name:"), "%s\n", ota_product_get_name (product));
+  otactl_print_field (16, _("Project type:"), "%s\n",
+                      ota_enum_to_nick (OTA_TYPE_PROJECT_TYPE, ota_product_get_project_type (product)));
+  otactl_print_field (16, _("Network type:"), "%s\n",
+                      ota_enum_to_nick (OTA_TYPE_NETWORK_TYPE, ota_product_get_network_type (product)));
+  otactl_print_field (16, _("AliOS Things:"), "%s\n", otactl_yes_no (ota_product_get_alios_things (product)));
+  otactl_print_field (16, _("Android SDK:"), "%s\n", otactl_yes_no (ota_product_get_android_sdk (product)));
+  otactl_print_field (16, _("Secure upgrade:"), "%s\n", otactl_yes_no (ota_product_get_secure_upgrade (product)));
+  otactl_print_field (16, _("Devices:"), "%" G_GUINT64_FORMAT "\n", ota_product_get_device_count (product));
+  otactl_print_field (16, _("Created:"), "%s\n", created);
 }
 
 static gboolean
@@ -199,7 +199,7 @@ product_show (Otactl  *ctl,
     }
 
   print_product_text (product);
-  g_print ("%-16s %u\n", _("Firmwares:"), firmwares->len);
+  otactl_print_field (16, _("Firmwares:"), "%u\n", firmwares->len);
   g_print ("\n");
   if (modules->len == 0)
     g_print ("%s\n", _("No module has been reported or used yet."));

@@ -223,35 +223,34 @@ otactl_print_batch_text (OtaBatch *batch)
                           : g_strdup (_("unlimited"));
   g_autoptr(OtactlTable) table = otactl_table_new (2, _("STATUS"), _("TASKS"));
 
-  g_print ("%-18s %" G_GINT64_FORMAT "\n", _("Batch:"), ota_batch_get_id (batch));
-  g_print ("%-18s %" G_GINT64_FORMAT "\n", _("Firmware:"), ota_batch_get_firmware_id (batch));
-  g_print ("%-18s %s\n", _("Kind:"), ota_enum_to_nick (OTA_TYPE_BATCH_KIND, ota_batch_get_kind (batch)));
-  g_print ("%-18s %s\n", _("State:"), ota_enum_to_nick (OTA_TYPE_BATCH_STATE, ota_batch_get_state (batch)));
-  g_print ("%-18s %s\n", _("Strategy:"), ota_enum_to_nick (OTA_TYPE_BATCH_STRATEGY, ota_batch_get_strategy (batch)));
+  otactl_print_field (18, _("Batch:"), "%" G_GINT64_FORMAT "\n", ota_batch_get_id (batch));
+  otactl_print_field (18, _("Firmware:"), "%" G_GINT64_FORMAT "\n", ota_batch_get_firmware_id (batch));
+  otactl_print_field (18, _("Kind:"), "%s\n", ota_enum_to_nick (OTA_TYPE_BATCH_KIND, ota_batch_get_kind (batch)));
+  otactl_print_field (18, _("State:"), "%s\n", ota_enum_to_nick (OTA_TYPE_BATCH_STATE, ota_batch_get_state (batch)));
+  otactl_print_field (18, _("Strategy:"), "%s\n", ota_enum_to_nick (OTA_TYPE_BATCH_STRATEGY, ota_batch_get_strategy (batch)));
   if (ota_batch_get_scope (batch) == OTA_BATCH_SCOPE_GRAY)
-    g_print ("%-18s %s %u%%\n", _("Scope:"), "gray", ota_batch_get_gray_percent (batch));
+    otactl_print_field (18, _("Scope:"), "%s %u%%\n", "gray", ota_batch_get_gray_percent (batch));
   else
-    g_print ("%-18s %s\n", _("Scope:"), ota_enum_to_nick (OTA_TYPE_BATCH_SCOPE, ota_batch_get_scope (batch)));
-  g_print ("%-18s %s%s\n", _("Source versions:"), joined,
-           ota_batch_get_sources_named (batch) ? "" : _(" (the firmware’s own list: no retries)"));
-  g_print ("%-18s %s\n", _("App confirmation:"), otactl_yes_no (ota_batch_get_app_confirm (batch)));
-  g_print ("%-18s %s\n", _("Start:"), start);
-  g_print ("%-18s %s\n", _("End:"), end);
-  g_print ("%-18s %s\n", _("Push rate:"), rate);
-  g_print ("%-18s %s\n", _("Retry interval:"),
-           ota_enum_to_nick (OTA_TYPE_RETRY_INTERVAL, ota_batch_get_retry_interval (batch)));
-  g_print ("%-18s %u\n", _("Retry limit:"), ota_batch_get_retry_limit (batch));
-  g_print ("%-18s ", _("Timeout:"));
-  g_print (_("%u minutes from the first progress report\n"), ota_batch_get_timeout_minutes (batch));
-  g_print ("%-18s %s\n", _("Overwrite:"), otactl_yes_no (ota_batch_get_overwrite (batch)));
+    otactl_print_field (18, _("Scope:"), "%s\n", ota_enum_to_nick (OTA_TYPE_BATCH_SCOPE, ota_batch_get_scope (batch)));
+  otactl_print_field (18, _("Source versions:"), "%s%s\n", joined,
+                      ota_batch_get_sources_named (batch) ? "" : _(" (the firmware’s own list: no retries)"));
+  otactl_print_field (18, _("App confirmation:"), "%s\n", otactl_yes_no (ota_batch_get_app_confirm (batch)));
+  otactl_print_field (18, _("Start:"), "%s\n", start);
+  otactl_print_field (18, _("End:"), "%s\n", end);
+  otactl_print_field (18, _("Push rate:"), "%s\n", rate);
+  otactl_print_field (18, _("Retry interval:"), "%s\n",
+                      ota_enum_to_nick (OTA_TYPE_RETRY_INTERVAL, ota_batch_get_retry_interval (batch)));
+  otactl_print_field (18, _("Retry limit:"), "%u\n", ota_batch_get_retry_limit (batch));
+  otactl_print_field (18, _("Timeout:"), _("%u minutes from the first progress report\n"),
+                      ota_batch_get_timeout_minutes (batch));
+  otactl_print_field (18, _("Overwrite:"), "%s\n", otactl_yes_no (ota_batch_get_overwrite (batch)));
   if (ota_batch_get_strategy (batch) == OTA_BATCH_STRATEGY_DYNAMIC)
-    g_print ("%-18s %s\n", _("Only new reports:"), otactl_yes_no (ota_batch_get_only_new_reports (batch)));
-  g_print ("%-18s %s\n", _("Created:"), created);
-  g_print ("%-18s %s\n", _("Started:"), started);
-  g_print ("%-18s %s\n", _("Ended:"), ended);
-  g_print ("%-18s ", _("Progress:"));
-  g_print (_("%d%% of %llu tasks ended\n\n"), progress_percent (batch),
-           (unsigned long long) ota_batch_get_total (batch));
+    otactl_print_field (18, _("Only new reports:"), "%s\n", otactl_yes_no (ota_batch_get_only_new_reports (batch)));
+  otactl_print_field (18, _("Created:"), "%s\n", created);
+  otactl_print_field (18, _("Started:"), "%s\n", started);
+  otactl_print_field (18, _("Ended:"), "%s\n", ended);
+  otactl_print_field (18, _("Progress:"), _("%d%% of %llu tasks ended\n\n"), progress_percent (batch),
+                      (unsigned long long) ota_batch_get_total (batch));
 
   for (int s = 0; s < OTA_N_TASK_STATUSES; s++)
     {

@@ -152,7 +152,9 @@ task_list (Otactl  *ctl,
       N_("Only tasks in this status: pending-confirm, pending-push, pushed, upgrading, succeeded, "
          "failed or cancelled"), N_("STATUS") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &o.search, N_("Part of the device name"), N_("TEXT") },
-    { "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, N_("Sort by device, status, updated or progress"), N_("KEY") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, N_("Sort by device, status, updated or progress"),
+      /* Translated here, with a context: "KEY" alone is a product key. */
+      C_("sort key", "KEY") },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &o.descending, N_("Sort in descending order"), NULL },
     { "offset", 0, 0, G_OPTION_ARG_INT, &o.offset, N_("Skip the first N matches"), N_("N") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &o.limit, N_("Show at most N tasks (0: all; default 50)"), N_("N") },

@@ -342,6 +342,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *description = NULL;
+  const char *localedir;
   gboolean ok;
   int status;
   const GOptionEntry entries[] = {
@@ -357,8 +358,11 @@ main (int    argc,
     { NULL }
   };
 
+  /* OTA_CONSOLE_LOCALEDIR: the translations compiled in a build folder, as for
+   * ota-console (tests of translated output, running uninstalled). */
+  localedir = g_getenv ("OTA_CONSOLE_LOCALEDIR");
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -121,6 +121,7 @@ FINISH_POINTER (list_batches, GPtrArray)
 FINISH_POINTER (get_batch, OtaBatch)
 FINISH_POINTER (cancel_batch, OtaBatch)
 FINISH_POINTER (cancel_task, OtaTask)
+FINISH_POINTER (get_device_task, OtaTask)
 FINISH_POINTER (count_failures, GArray)
 
 void
@@ -154,6 +155,7 @@ ota_backend_init_finish (OtaBackendInterface *iface)
   iface->query_tasks_finish = finish_page;
   iface->count_failures_finish = count_failures_finish;
   iface->export_tasks_finish = ota_backend_task_finish_boolean;
+  iface->get_device_task_finish = get_device_task_finish;
 
   iface->list_audit_finish = finish_page;
   iface->apply_device_event_finish = ota_backend_task_finish_boolean;

@@ -78,6 +78,7 @@ void            ota_backend_init_finish         (OtaBackendInterface  *iface);
     (iface)->query_tasks_async = query_tasks_async; \
     (iface)->count_failures_async = count_failures_async; \
     (iface)->export_tasks_async = export_tasks_async; \
+    (iface)->get_device_task_async = get_device_task_async; \
     (iface)->list_audit_async = list_audit_async; \
     (iface)->apply_device_event_async = apply_device_event_async; \
     (iface)->run_due_async = run_due_async; \

@@ -151,6 +151,29 @@ ota_backend_cancel_task_finish (OtaBackend    *self,
 }
 
 void
+ota_backend_get_device_task_async (OtaBackend          *self,
+                                   const char          *product_key,
+                                   const char          *device_name,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  OTA_BACKEND_CHECK_ASYNC (self, cancellable);
+  g_return_if_fail (product_key != NULL && device_name != NULL);
+  OTA_BACKEND_IFACE (self)->get_device_task_async (self, product_key, device_name, cancellable,
+                                                   callback, user_data);
+}
+
+OtaTask *
+ota_backend_get_device_task_finish (OtaBackend    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  OTA_BACKEND_CHECK_FINISH (self, result, error, NULL);
+  return OTA_BACKEND_IFACE (self)->get_device_task_finish (self, result, error);
+}
+
+void
 ota_backend_query_tasks_async (OtaBackend          *self,
                                gint64               batch_id,
                                const OtaTaskQuery  *query,

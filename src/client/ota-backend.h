@@ -104,6 +104,9 @@ struct _OtaBackendInterface
   void        (*export_tasks_async)       (OtaBackend *self, gint64 batch_id, GFile *file,
                                            OTA_BACKEND_ASYNC_ARGS);
   gboolean    (*export_tasks_finish)      (OtaBackend *self, GAsyncResult *result, GError **error);
+  void        (*get_device_task_async)    (OtaBackend *self, const char *product_key,
+                                           const char *device_name, OTA_BACKEND_ASYNC_ARGS);
+  OtaTask    *(*get_device_task_finish)   (OtaBackend *self, GAsyncResult *result, GError **error);
 
   /* Audit log, device events, time */
   void        (*list_audit_async)         (OtaBackend *self, guint offset, guint limit,
@@ -259,6 +262,13 @@ GArray      *ota_backend_count_failures_finish     (OtaBackend *self, GAsyncResu
 void         ota_backend_export_tasks_async        (OtaBackend *self, gint64 batch_id, GFile *file,
                                                     OTA_BACKEND_ASYNC_ARGS);
 gboolean     ota_backend_export_tasks_finish       (OtaBackend *self, GAsyncResult *result,
+                                                    GError **error);
+/* What a device is doing: its unfinished task, else the one that changed last.
+ * OTA_ERROR_NOT_FOUND naming "device" (no such device) or "task" (it never had one). */
+void         ota_backend_get_device_task_async     (OtaBackend *self, const char *product_key,
+                                                    const char *device_name,
+                                                    OTA_BACKEND_ASYNC_ARGS);
+OtaTask     *ota_backend_get_device_task_finish    (OtaBackend *self, GAsyncResult *result,
                                                     GError **error);
 
 /* ---- Audit log, device events, time ---------------------------------------- */

@@ -125,6 +125,25 @@ cancel_batch_async (OtaBackend *backend, gint64 batch_id, OTA_BACKEND_ASYNC_ARGS
 
 /* ---- Tasks ------------------------------------------------------------------ */
 
+/* args: key the product, spec the device's name. */
+static gpointer
+get_device_task (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
+{
+  return ota_engine_get_device_task (self->engine, args->key, args->spec, error);
+}
+
+static void
+get_device_task_async (OtaBackend *backend, const char *product_key, const char *device_name,
+                       OTA_BACKEND_ASYNC_ARGS)
+{
+  OtaLocalArgs *args = ota_local_args_new_key (product_key);
+
+  args->spec = g_strdup (device_name);
+  args->spec_free = g_free;
+  ota_local_backend_call (SELF (backend), get_device_task_async, args,
+                          FALSE, get_device_task, g_object_unref, cancellable, callback, user_data);
+}
+
 static gpointer
 cancel_task (OtaLocalBackend *self, OtaLocalArgs *args, GCancellable *cancellable, GError **error)
 {

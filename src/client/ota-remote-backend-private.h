@@ -46,6 +46,9 @@ struct _OtaRemoteBackend
 /* A JSON answer larger than this is refused rather than read into memory: no answer of
  * an ota-server comes near it (a query with limit 0 is fetched in pages). */
 #define OTA_REMOTE_MAX_ANSWER (64 * 1024 * 1024)
+/* The close code of an event stream whose token the server revoked (ota-server.h's
+ * OTA_SERVER_CLOSE_TOKEN_REVOKED): no reconnecting, G_IO_ERROR_PERMISSION_DENIED. */
+#define OTA_REMOTE_CLOSE_TOKEN_REVOKED 4401
 /* The page size of a query for all (limit 0), fetched page by page (tests set less). */
 #define OTA_REMOTE_PAGE_SIZE 1000
 

@@ -86,6 +86,17 @@ cancel_task_async (OtaBackend *backend, gint64 task_id, OTA_BACKEND_ASYNC_ARGS)
                       ota_remote_args_new_write (ota_remote_path ("/tasks/{i}/cancel", task_id), NULL));
 }
 
+OTA_REMOTE_OP (get_device_task, "GET", ITEM, ota_json_to_task, g_object_unref);
+
+static void
+get_device_task_async (OtaBackend *backend, const char *product_key, const char *device_name,
+                       OTA_BACKEND_ASYNC_ARGS)
+{
+  OTA_REMOTE_REQUEST (get_device_task,
+                      ota_remote_args_new (ota_remote_path ("/products/{s}/devices/{s}/task",
+                                                            product_key, device_name)));
+}
+
 OTA_REMOTE_OP (query_tasks, "GET", PAGE, ota_json_to_task, g_object_unref);
 
 static void

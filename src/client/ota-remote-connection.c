@@ -133,6 +133,21 @@ stream_lost (OtaRemoteBackend *self,
   schedule_retry (self, error);
 }
 
+/* The server closed the stream because its token was revoked: trying again cannot
+ * help, so no reconnecting. */
+static void
+token_revoked (OtaRemoteBackend *self)
+{
+  detach (self);
+  ota_remote_release_waiters (self, TRUE);
+  stop_retry (self);
+  ota_remote_set_state (self, OTA_REMOTE_STATE_DISCONNECTED,
+                        g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                     _("The server %s closed the connection: the token was revoked"),
+                                     self->name));
+  ota_remote_notify_retry_in (self);
+}
+
 static void
 on_closed (SoupWebsocketConnection *conn,
            OtaRemoteBackend        *self)
@@ -142,7 +157,9 @@ on_closed (SoupWebsocketConnection *conn,
   if (conn != self->websocket)
     return;
 
-  if (why != NULL && *why != '\0')
+  if (soup_websocket_connection_get_close_code (conn) == OTA_REMOTE_CLOSE_TOKEN_REVOKED)
+    token_revoked (self);
+  else if (why != NULL && *why != '\0')
     stream_lost (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                                     _("The connection to %s was closed: %s"), self->name, why));
   else
@@ -275,8 +292,12 @@ abandon_handshake (OtaRemoteBackend *self)
   g_cancellable_cancel (handshake->cancellable);
 }
 
-/* A cheap authenticated request: the address and the token are right. */
+/* A cheap authenticated request: the address and the token are right. Servers
+ * before /whoami answer it with "no-endpoint" (NOT_SUPPORTED): they are asked for the
+ * products instead. */
 static const OtaRemoteOp check_op = { "GET", OTA_REMOTE_ANSWER_NONE, NULL, NULL };
+#define CHECK_PATH        "/whoami"
+#define CHECK_PATH_BEFORE "/products"
 
 typedef struct {
   guint        attempt;
@@ -300,8 +321,11 @@ refusal_explained (GObject      *source,
     {
       /* The server takes the token but not the stream (a proxy without WebSockets?):
        * all there is to say is the status. */
-      if (checked_ok)
-        error = ota_remote_status_error (self, refusal->msg, NULL);
+      if (checked_ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        {
+          g_clear_error (&error);
+          error = ota_remote_status_error (self, refusal->msg, NULL);
+        }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
         {
           GError *refused = refused_error (self, error->message);
@@ -328,7 +352,7 @@ explain_refusal (OtaRemoteBackend *self,
 
   refusal->attempt = self->attempt;
   refusal->msg = g_object_ref (msg);
-  ota_remote_request (self, explain_refusal, &check_op, ota_remote_args_new (g_strdup ("/products")),
+  ota_remote_request (self, explain_refusal, &check_op, ota_remote_args_new (g_strdup (CHECK_PATH)),
                       caller, refusal_explained, refusal);
 }
 
@@ -415,7 +439,8 @@ checked (GObject      *source,
          gpointer      user_data)
 {
   OtaRemoteBackend *self = OTA_REMOTE_BACKEND (source);
-  guint attempt = GPOINTER_TO_UINT (user_data);
+  guint attempt = GPOINTER_TO_UINT (user_data) >> 1;
+  gboolean whoami = (GPOINTER_TO_UINT (user_data) & 1) != 0;
   GError *error = NULL;
 
   ota_backend_task_finish_boolean (OTA_BACKEND (self), result, &error);
@@ -424,6 +449,16 @@ checked (GObject      *source,
   if (attempt != self->attempt || self->connect_task == NULL)
     {
       g_clear_error (&error);
+      return;
+    }
+
+  if (whoami && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_clear_error (&error);
+      ota_remote_request (self, ota_remote_backend_connect_async, &check_op,
+                          ota_remote_args_new (g_strdup (CHECK_PATH_BEFORE)),
+                          g_task_get_cancellable (self->connect_task), checked,
+                          GUINT_TO_POINTER (attempt << 1));
       return;
     }
 
@@ -474,9 +509,10 @@ ota_remote_backend_connect_async (OtaRemoteBackend    *self,
   self->attempt++;
   ota_remote_set_state (self, OTA_REMOTE_STATE_CONNECTING, NULL);
   ota_remote_notify_retry_in (self);
+  /* The attempt, and in the lowest bit whether this is the /whoami check. */
   ota_remote_request (self, ota_remote_backend_connect_async, &check_op,
-                      ota_remote_args_new (g_strdup ("/products")), cancellable, checked,
-                      GUINT_TO_POINTER (self->attempt));
+                      ota_remote_args_new (g_strdup (CHECK_PATH)), cancellable, checked,
+                      GUINT_TO_POINTER ((self->attempt << 1) | 1));
 }
 
 gboolean

@@ -57,6 +57,7 @@ struct _OtaBackendManager
   char                  *connect_error;    /* why our own connect call failed */
   guint                  tick_id;          /* the countdown while RECONNECTING */
   gboolean               token_asked;      /* "need-token" sent for this refusal */
+  gboolean               was_connected;    /* the current server was CONNECTED once */
 
   GCancellable          *open_cancellable;   /* the backend being opened: the newest choice */
   GCancellable          *retry_cancellable;  /* connecting the current server again */

@@ -58,6 +58,7 @@ ota_backend_manager_update_state (OtaBackendManager *self)
     {
       g_clear_pointer (&self->connect_error, g_free);
       self->token_asked = FALSE;
+      self->was_connected = TRUE;
     }
 
   if (state == OTA_REMOTE_STATE_RECONNECTING && self->tick_id == 0)
@@ -124,6 +125,7 @@ ota_backend_manager_switch (OtaBackendManager *self,
   self->backend = backend != NULL ? g_object_ref (backend) : NULL;
   g_clear_pointer (&self->connect_error, g_free);
   self->token_asked = FALSE;
+  self->was_connected = FALSE;
 
   if (OTA_IS_REMOTE_BACKEND (backend))
     {

@@ -100,6 +100,13 @@ ota_backend_manager_get_state (OtaBackendManager *self)
   return self->state;
 }
 
+gboolean
+ota_backend_manager_get_was_connected (OtaBackendManager *self)
+{
+  g_return_val_if_fail (OTA_IS_BACKEND_MANAGER (self), FALSE);
+  return self->was_connected;
+}
+
 guint
 ota_backend_manager_get_retry_in (OtaBackendManager *self)
 {

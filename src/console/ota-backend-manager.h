@@ -59,6 +59,10 @@ OtaRemoteBackend  *ota_backend_manager_get_remote       (OtaBackendManager     *
 const char        *ota_backend_manager_get_server       (OtaBackendManager     *self);
 /* The connection in a few words: the local database is always CONNECTED. */
 OtaRemoteState     ota_backend_manager_get_state        (OtaBackendManager     *self);
+/* Whether the current server was ever connected since it became current: a lost
+ * connection, not a server never reached. Changes only with "state" or "server"
+ * (notified there). */
+gboolean           ota_backend_manager_get_was_connected (OtaBackendManager    *self);
 /* Seconds to the next try while RECONNECTING (updated every second). */
 guint              ota_backend_manager_get_retry_in     (OtaBackendManager     *self);
 /* (nullable): why the server is not connected (RECONNECTING, DISCONNECTED). */

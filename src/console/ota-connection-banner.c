@@ -46,14 +46,23 @@ update (OtaConnectionBanner *self)
   if (state == OTA_REMOTE_STATE_RECONNECTING)
     {
       guint retry_in = ota_backend_manager_get_retry_in (self->manager);
+      /* A server never reached (at start, say) had no connection to lose. */
+      gboolean lost = ota_backend_manager_get_was_connected (self->manager);
 
-      if (retry_in > 0)
+      if (lost && retry_in > 0)
         /* Translators: the connection banner; %u is a number of seconds */
         text = g_strdup_printf (ngettext ("Connection lost. Reconnecting in %u second…",
                                           "Connection lost. Reconnecting in %u seconds…", retry_in),
                                 retry_in);
-      else
+      else if (lost)
         text = g_strdup (_("Connection lost. Reconnecting…"));
+      else if (retry_in > 0)
+        /* Translators: the banner for a server never reached yet; %u is seconds */
+        text = g_strdup_printf (ngettext ("Cannot reach the server. Retrying in %u second…",
+                                          "Cannot reach the server. Retrying in %u seconds…", retry_in),
+                                retry_in);
+      else
+        text = g_strdup (_("Cannot reach the server. Retrying…"));
     }
   else if (active)
     text = g_strdup (_("Not connected to the server"));

@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <unistd.h>
@@ -15,6 +17,10 @@
 
 /* Big enough that per-call costs vanish, small enough to stay out of the RSS budget. */
 #define CHUNK_SIZE (1024 * 1024)
+
+/* A blob no firmware refers to is removed only once it is this old: slack for any
+ * writer that publishes outside the write lock (an older release). */
+#define ORPHAN_MIN_AGE_SECONDS (60 * 60)
 
 struct _OtaBlobUpload
 {
@@ -442,4 +448,147 @@ ota_blob_store_remove_stale_uploads (const char *blob_dir)
         }
       close (fd);
     }
+}
+
+/* Only names the blob store gives: anything else in the folder is not ours to remove. */
+static gboolean
+is_blob_name (const char *name)
+{
+  if (strlen (name) != 64)
+    return FALSE;
+
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The blob names firmware rows refer to, or NULL when the database cannot say. */
+static GHashTable *
+list_referenced (OtaStore *store)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(OtaCachedStmt) stmt =
+    ota_store_prepare (store, "SELECT DISTINCT blob_sha256 FROM firmwares", &local_error);
+  int rc;
+
+  if (stmt == NULL)
+    {
+      g_debug ("Cannot list the firmware files in use: %s", local_error->message);
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+
+  if (rc != SQLITE_DONE)
+    {
+      g_debug ("Cannot list the firmware files in use: %s",
+               sqlite3_errmsg (ota_store_get_db (store)));
+      return NULL;
+    }
+
+  return g_steal_pointer (&names);
+}
+
+/* Blob files not in @referenced whose last write is older than ORPHAN_MIN_AGE_SECONDS. */
+static GPtrArray *
+find_orphans (const char *blob_dir,
+              GHashTable *referenced)
+{
+  g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = g_dir_open (blob_dir, 0, NULL);
+  /* File times come from the system's clock, not the engine's (which may be manual). */
+  gint64 cutoff = g_get_real_time () / G_USEC_PER_SEC - ORPHAN_MIN_AGE_SECONDS;
+  const char *name;
+
+  if (dir == NULL)
+    return g_steal_pointer (&orphans);
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!is_blob_name (name) || g_hash_table_contains (referenced, name))
+        continue;
+
+      path = g_build_filename (blob_dir, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && (gint64) st.st_mtime <= cutoff)
+        g_ptr_array_add (orphans, g_strdup (name));
+    }
+
+  return g_steal_pointer (&orphans);
+}
+
+/**
+ * ota_blob_store_remove_orphans:
+ *
+ * Removes old blob files no firmware refers to: a crash between a blob's rename and its
+ * firmware's commit leaves one.
+ */
+void
+ota_blob_store_remove_orphans (OtaStore *store)
+{
+  const char *blob_dir = ota_store_get_blob_dir (store);
+  g_autoptr(GHashTable) referenced = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
+  g_autoptr(OtaTransaction) tx = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint removed = 0;
+
+  g_return_if_fail (OTA_IS_STORE (store));
+
+  /* A first look without the write lock: there is nearly always nothing to remove, and
+   * then opening never waits for another process's transaction. */
+  referenced = list_referenced (store);
+  if (referenced == NULL)
+    return;
+  orphans = find_orphans (blob_dir, referenced);
+  if (orphans->len == 0)
+    return;
+
+  /* Every publish happens inside the write transaction that records its firmware, so
+   * while this one holds the write lock no process has a blob between its rename and
+   * its row's commit. Look again under it: another may have come to use one since. */
+  tx = ota_transaction_begin (store, &local_error);
+  if (tx == NULL)
+    {
+      g_debug ("Not removing unused firmware files now: %s", local_error->message);
+      return;
+    }
+
+  g_clear_pointer (&referenced, g_hash_table_unref);
+  referenced = list_referenced (store);
+  if (referenced == NULL)
+    return;
+
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      const char *name = g_ptr_array_index (orphans, i);
+      g_autofree char *path = NULL;
+
+      if (g_hash_table_contains (referenced, name))
+        continue;
+
+      path = g_build_filename (blob_dir, name, NULL);
+      if (g_unlink (path) == 0)
+        {
+          g_debug ("Removed the unused firmware file %s", path);
+          removed++;
+        }
+      else
+        {
+          int saved_errno = errno;
+
+          if (saved_errno != ENOENT)
+            g_warning ("Cannot remove the unused firmware file %s: %s", path,
+                       g_strerror (saved_errno));
+        }
+    }
+
+  if (removed > 0 && !sync_dir (blob_dir, &local_error))
+    g_warning ("%s", local_error->message);
 }

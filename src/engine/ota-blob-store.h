@@ -73,5 +73,9 @@ gboolean       ota_blob_store_remove          (OtaStore          *store,
 /* Removes temporary files left by a process that was killed mid-upload (called when a
  * store is opened); uploads still running elsewhere are left alone. */
 void           ota_blob_store_remove_stale_uploads (const char *blob_dir);
+/* Removes blob files no firmware row refers to and last written over an hour ago (a
+ * crash between a blob's publication and its firmware's commit leaves one). Called when
+ * a store is opened, after the migrations. */
+void           ota_blob_store_remove_orphans  (OtaStore          *store);
 
 G_END_DECLS

@@ -397,6 +397,70 @@ ota_engine_get_task (OtaEngine  *self,
 }
 
 /**
+ * ota_engine_get_device_task:
+ *
+ * What a device is doing now: its unfinished task (the database allows one), else the
+ * task that changed last (a finished upgrade shows how it ended).
+ *
+ * Returns: (transfer full): the task, or NULL with NOT_FOUND naming "device" (no such
+ *   device) or "task" (the device never had one)
+ */
+OtaTask *
+ota_engine_get_device_task (OtaEngine   *self,
+                            const char  *product_key,
+                            const char  *device_name,
+                            GError     **error)
+{
+  OtaStore *store;
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  gint64 task_id = 0;
+  int rc;
+
+  g_return_val_if_fail (OTA_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (product_key != NULL && device_name != NULL, NULL);
+
+  store = ota_engine_get_store (self);
+  /* Held across both reads: the task found is the one returned. */
+  locker = g_rec_mutex_locker_new (ota_store_get_lock (store));
+
+  {
+    g_autoptr(OtaCachedStmt) stmt =
+      ota_store_prepare (store,
+                         "SELECT (SELECT t.id FROM tasks t WHERE t.device_id = d.id "
+                         "ORDER BY t.status IN " OTA_TASK_UNFINISHED_SQL " DESC, "
+                         "t.updated_at DESC, t.id DESC LIMIT 1) "
+                         "FROM devices d WHERE d.product_key = ? AND d.name = ?",
+                         error);
+
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_text (stmt, 1, product_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, device_name, -1, SQLITE_STATIC);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_DONE)
+      {
+        ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "device",
+                             _("Device “%s” of product “%s” does not exist"), device_name, product_key);
+        return NULL;
+      }
+    if (rc != SQLITE_ROW)
+      {
+        ota_store_set_error (store, error, "reading the device’s task");
+        return NULL;
+      }
+    task_id = sqlite3_column_int64 (stmt, 0);
+  }
+
+  if (task_id == 0)
+    {
+      ota_error_set_field (error, OTA_ERROR_NOT_FOUND, "task",
+                           _("Device “%s” has no upgrade task"), device_name);
+      return NULL;
+    }
+  return ota_engine_get_task (self, task_id, error);
+}
+
+/**
  * ota_engine_count_failures:
  *
  * The failed tasks of a batch per reason (R-D3), the largest group first and groups of

@@ -135,6 +135,12 @@ GPtrArray *ota_engine_query_tasks    (OtaEngine           *self,
 OtaTask   *ota_engine_get_task       (OtaEngine           *self,
                                       gint64               task_id,
                                       GError             **error);
+/* The device's unfinished task (it has at most one), else the one that changed last;
+ * NOT_FOUND naming "device" for no such device, "task" when it never had a task. */
+OtaTask   *ota_engine_get_device_task (OtaEngine          *self,
+                                       const char         *product_key,
+                                       const char         *device_name,
+                                       GError            **error);
 
 typedef struct {
   OtaTaskReason reason;

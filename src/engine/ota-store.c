@@ -244,6 +244,7 @@ ota_store_open (const char  *path,
   make_store_private (self);
 
   ota_blob_store_remove_stale_uploads (self->blob_dir);
+  ota_blob_store_remove_orphans (self);
 
   return g_steal_pointer (&self);
 }

@@ -58,6 +58,20 @@ get_device (OtaRequest  *request,
   return TRUE;
 }
 
+/* Its unfinished task, else the one that changed last: what otactl shows after an event. */
+static gboolean
+get_device_task (OtaRequest  *request,
+                 GError     **error)
+{
+  g_autoptr(OtaTask) task = ota_engine_get_device_task (ENGINE (request), request->params[0],
+                                                        request->params[1], error);
+
+  if (task == NULL)
+    return FALSE;
+  ota_request_reply_json (request, SOUP_STATUS_OK, ota_json_from_task (task));
+  return TRUE;
+}
+
 /* ---- CSV ------------------------------------------------------------------------ */
 
 static gboolean
@@ -179,6 +193,7 @@ const OtaRoute ota_server_device_routes[] = {
   { "GET",  "/api/v1/products/*/devices", query_devices, 0, NULL },
   { "POST", "/api/v1/products/*/devices", add_device, OTA_ROUTE_WRITE, NULL },
   { "GET",  "/api/v1/products/*/devices/*", get_device, 0, NULL },
+  { "GET",  "/api/v1/products/*/devices/*/task", get_device_task, 0, NULL },
   { "GET",  "/api/v1/products/*/devices.csv", export_devices, 0, NULL },
   { "GET",  "/api/v1/devices.csv", export_devices, 0, NULL },
   { "POST", "/api/v1/devices/import", import_devices, OTA_ROUTE_UPLOAD | OTA_ROUTE_WRITE, precheck_import },

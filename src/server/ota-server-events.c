@@ -10,6 +10,8 @@
  *
  * Sequence numbers start from the wall clock in µs when the server starts, so a
  * number from an earlier run is always older than this run's ring: a resync.
+ *
+ * A stream whose token is revoked meanwhile is closed with code 4401 (see below).
  */
 #include "ota-server-private.h"
 
@@ -120,6 +122,136 @@ on_batch_changed (OtaEngine *engine,
   ota_server_publish_batch (self, batch_id);
 }
 
+/* ---- Revoked tokens ---------------------------------------------------------------- */
+
+/* A token is checked when a stream opens; "ota-server token revoke" (another process,
+ * on the same database) cannot reach the streams already open, so their tokens are
+ * checked again every token_check_ms and the streams of revoked ones closed. */
+
+#define TOKEN_KEY "ota-token"
+
+/* Owned by the callback's user data, released on the main thread: the worker only
+ * reads it (see ota-server-router.c on worker tasks). */
+typedef struct {
+  OtaServer  *server;
+  OtaEngine  *engine;
+  GPtrArray  *tokens;     /* char *, each once */
+  GHashTable *revoked;    /* char * → NULL, filled by the worker */
+} OtaTokenCheck;
+
+static void
+token_check_free (OtaTokenCheck *check)
+{
+  g_object_unref (check->server);
+  g_object_unref (check->engine);
+  g_ptr_array_unref (check->tokens);
+  g_hash_table_unref (check->revoked);
+  g_free (check);
+}
+
+static void
+token_check_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  OtaTokenCheck *check = task_data;
+
+  for (guint i = 0; i < check->tokens->len; i++)
+    {
+      const char *token = g_ptr_array_index (check->tokens, i);
+      g_autoptr(GError) error = NULL;
+
+      /* A failing database proves nothing: the next check looks again. */
+      if (!ota_engine_check_token (check->engine, token, NULL, &error) &&
+          g_error_matches (error, OTA_ERROR, OTA_ERROR_NOT_FOUND))
+        g_hash_table_add (check->revoked, g_strdup (token));
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+token_check_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  OtaTokenCheck *check = user_data;
+  OtaServer *self = check->server;
+  g_autoptr(GPtrArray) closing = g_ptr_array_new_with_free_func (g_object_unref);
+
+  self->token_check_running = FALSE;
+  /* Collected first: a close may end a stream (and change the array) at once. */
+  for (guint i = 0; self->websockets != NULL && i < self->websockets->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (self->websockets, i);
+      const char *token = g_object_get_data (G_OBJECT (conn), TOKEN_KEY);
+
+      if (token != NULL && g_hash_table_contains (check->revoked, token) &&
+          soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        g_ptr_array_add (closing, g_object_ref (conn));
+    }
+  for (guint i = 0; i < closing->len; i++)
+    soup_websocket_connection_close (g_ptr_array_index (closing, i), OTA_SERVER_CLOSE_TOKEN_REVOKED,
+                                     "token-revoked");
+
+  token_check_free (check);
+}
+
+static gboolean
+on_token_check (gpointer data)
+{
+  OtaServer *self = data;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  OtaTokenCheck *check;
+
+  if (self->token_check_running || self->websockets == NULL || self->websockets->len == 0)
+    return G_SOURCE_CONTINUE;
+
+  check = g_new0 (OtaTokenCheck, 1);
+  check->server = g_object_ref (self);
+  check->engine = g_object_ref (self->engine);
+  check->tokens = g_ptr_array_new_with_free_func (g_free);
+  check->revoked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->websockets->len; i++)
+    {
+      const char *token = g_object_get_data (g_ptr_array_index (self->websockets, i), TOKEN_KEY);
+
+      if (token != NULL && g_hash_table_add (seen, (gpointer) token))
+        g_ptr_array_add (check->tokens, g_strdup (token));
+    }
+
+  self->token_check_running = TRUE;
+  task = g_task_new (NULL, NULL, token_check_done, check);
+  g_task_set_task_data (task, check, NULL);
+  g_task_run_in_thread (task, token_check_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_token_check (OtaServer *self)
+{
+  if (self->token_check_source != NULL)
+    {
+      g_source_destroy (self->token_check_source);
+      g_clear_pointer (&self->token_check_source, g_source_unref);
+    }
+}
+
+void
+ota_server_events_rearm_token_check (OtaServer *self)
+{
+  stop_token_check (self);
+  if (self->websockets == NULL)
+    return;   /* stopped */
+
+  self->token_check_source = g_timeout_source_new (self->token_check_ms);
+  g_source_set_callback (self->token_check_source, on_token_check, self, NULL);
+  g_source_set_static_name (self->token_check_source, "[ota] event stream token check");
+  g_source_attach (self->token_check_source, self->context);
+}
+
 /* ---- Connections ---------------------------------------------------------------- */
 
 static void
@@ -176,6 +308,11 @@ on_websocket (SoupServer              *soup,
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
   g_autoptr(GHashTable) params = query != NULL ? soup_form_decode (query) : NULL;
 
+  OtaRequest *request = g_object_get_data (G_OBJECT (msg), OTA_SERVER_REQUEST_KEY);
+
+  /* Checked again now and then: it may be revoked while the stream is open. */
+  if (request != NULL && request->token != NULL)
+    g_object_set_data_full (G_OBJECT (conn), TOKEN_KEY, g_strdup (request->token), g_free);
   g_ptr_array_add (self->websockets, g_object_ref (conn));
   ota_server_connection_begin (self);
   g_signal_connect_object (conn, "closed", G_CALLBACK (on_closed), self, 0);
@@ -193,6 +330,7 @@ ota_server_events_init (OtaServer *self)
   self->batch_changed_id = g_signal_connect (self->engine, "batch-changed",
                                              G_CALLBACK (on_batch_changed), self);
   soup_server_add_websocket_handler (self->soup, "/api/v1/events", NULL, NULL, on_websocket, self, NULL);
+  ota_server_events_rearm_token_check (self);
 }
 
 void
@@ -200,6 +338,7 @@ ota_server_events_dispose (OtaServer *self)
 {
   if (self->batch_changed_id != 0 && self->engine != NULL)
     g_clear_signal_handler (&self->batch_changed_id, self->engine);
+  stop_token_check (self);
 
   while (self->websockets != NULL && self->websockets->len > 0)
     {

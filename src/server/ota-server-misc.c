@@ -127,7 +127,29 @@ advance_clock (OtaRequest  *request,
   return TRUE;
 }
 
+/* The cheapest authenticated call: a client checks its address and token with it. */
+static gboolean
+whoami (OtaRequest  *request,
+        GError     **error)
+{
+  OtaClock *clock = ota_engine_get_clock (ENGINE (request));
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, request->actor);
+  json_builder_set_member_name (b, "server_version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_set_member_name (b, "clock");
+  json_builder_add_string_value (b, OTA_IS_MANUAL_CLOCK (clock) ? "manual" : "real");
+  ota_json_add_time (b, "now", ota_clock_get_now (clock));
+  json_builder_end_object (b);
+  ota_request_reply_json (request, SOUP_STATUS_OK, json_builder_get_root (b));
+  return TRUE;
+}
+
 const OtaRoute ota_server_misc_routes[] = {
+  { "GET",  "/api/v1/whoami", whoami, 0, NULL },
   { "GET",  "/api/v1/audit", list_audit, 0, NULL },
   { "POST", "/api/v1/clock/run-due", run_due, OTA_ROUTE_WRITE, NULL },
   { "POST", "/api/v1/clock/advance", advance_clock, OTA_ROUTE_WRITE, NULL },

@@ -42,10 +42,16 @@ struct _OtaServer
   guint64       last_seq;
   GPtrArray    *websockets;        /* SoupWebsocketConnection * */
   gulong        batch_changed_id;
+  guint         token_check_ms;    /* how often open streams' tokens are checked again */
+  GSource      *token_check_source;
+  gboolean      token_check_running;
 
   /* The engine's scheduler (ota-server-scheduler.c) */
   OtaDueScheduler *due_scheduler;
 };
+
+/* The OtaRequest of a SoupServerMessage, as object data. */
+#define OTA_SERVER_REQUEST_KEY "ota-request"
 
 typedef struct _OtaRequest OtaRequest;
 typedef struct _OtaRoute   OtaRoute;
@@ -169,6 +175,8 @@ void         ota_upload_remove_stale        (const char         *blob_dir);
 /* ---- ota-server-events.c ---- */
 void         ota_server_events_init         (OtaServer          *self);
 void         ota_server_events_dispose      (OtaServer          *self);
+/* (Re)starts the periodic check of open streams' tokens at token_check_ms. */
+void         ota_server_events_rearm_token_check (OtaServer     *self);
 void         ota_server_publish_catalogue   (OtaServer          *self,
                                              const char         *product_key);
 void         ota_server_publish_batch       (OtaServer          *self,

@@ -4,7 +4,7 @@
 
 #include "ota-server-private.h"
 
-#define REQUEST_KEY "ota-request"
+#define REQUEST_KEY OTA_SERVER_REQUEST_KEY
 
 static const OtaRoute * const route_tables[] = {
   ota_server_product_routes,

@@ -51,6 +51,7 @@ ota_server_init (OtaServer *self)
   self->max_upload = OTA_SERVER_MAX_UPLOAD;
   self->max_connections = OTA_SERVER_DEFAULT_MAX_CONNECTIONS;
   self->event_ring_size = OTA_SERVER_DEFAULT_EVENT_RING;
+  self->token_check_ms = OTA_SERVER_DEFAULT_TOKEN_CHECK_MS;
 }
 
 /**
@@ -137,6 +138,15 @@ ota_server_set_event_ring_size (OtaServer *self,
 {
   g_return_if_fail (OTA_IS_SERVER (self));
   self->event_ring_size = MAX (size, 1);
+}
+
+void
+ota_server_set_token_check_interval (OtaServer *self,
+                                     guint      interval_ms)
+{
+  g_return_if_fail (OTA_IS_SERVER (self));
+  self->token_check_ms = MAX (interval_ms, 1);
+  ota_server_events_rearm_token_check (self);
 }
 
 gboolean

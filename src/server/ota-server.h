@@ -20,6 +20,11 @@ G_BEGIN_DECLS
 #define OTA_SERVER_DEFAULT_MAX_CONNECTIONS 256
 /* Events kept for clients that reconnect with ?since=SEQ. */
 #define OTA_SERVER_DEFAULT_EVENT_RING 10000
+/* How often an open event stream's token is checked again, in ms. */
+#define OTA_SERVER_DEFAULT_TOKEN_CHECK_MS 30000
+/* The WebSocket close code of an event stream whose token was revoked (4000-4999 are
+ * the application's; 4401 for HTTP's 401). */
+#define OTA_SERVER_CLOSE_TOKEN_REVOKED 4401
 
 #define OTA_SERVER_ERROR (ota_server_error_quark ())
 
@@ -60,6 +65,12 @@ void        ota_server_set_max_upload_size   (OtaServer    *self,
 /* How many events a reconnecting client can catch up on (default 10,000). */
 void        ota_server_set_event_ring_size   (OtaServer    *self,
                                               guint         size);
+
+/* How often the tokens of open event streams are checked again (default
+ * OTA_SERVER_DEFAULT_TOKEN_CHECK_MS; tests lower it): a stream whose token was revoked
+ * is closed with OTA_SERVER_CLOSE_TOKEN_REVOKED. Takes effect at the next check. */
+void        ota_server_set_token_check_interval (OtaServer *self,
+                                                 guint      interval_ms);
 
 /* @address: an IP address ("127.0.0.1", "::"); @port 0: any free port. */
 gboolean    ota_server_listen                (OtaServer    *self,

@@ -59,6 +59,10 @@ cli_runv (CliFixture         *f,
   /* Never the developer's own database, and messages in the C locale. */
   envp = g_environ_unsetenv (envp, "OTA_DB");
   envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  if (f->language != NULL)
+    envp = g_environ_setenv (envp, "LANGUAGE", f->language, TRUE);
+  else
+    envp = g_environ_unsetenv (envp, "LANGUAGE");
 
   g_ptr_array_add (argv, (gpointer) otactl);
   g_ptr_array_add (argv, (gpointer) "--db");

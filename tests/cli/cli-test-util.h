@@ -15,6 +15,7 @@ typedef struct {
   char *db;       /* dir/ota.db, passed as --db */
   char *out;      /* stdout of the last run */
   char *err;      /* stderr of the last run */
+  const char *language;  /* $LANGUAGE for the runs (from the build's po folder); NULL: English */
 } CliFixture;
 
 void      cli_fixture_setup    (CliFixture *f,

@@ -267,6 +267,22 @@ test_module_list (CliFixture   *f,
   g_assert_nonnull (strstr (f->out, "wifi"));
 }
 
+/* "KEY" names a product key in one place and a sort key in another: translators tell
+ * them apart by context, and each help shows its own word. */
+static void
+test_help_tells_sort_key_from_product_key (CliFixture   *f,
+                                           gconstpointer data)
+{
+  f->language = "zh_CN";
+
+  cli_assert_status (f, cli_run (f, "device", "list", "--help", NULL), 0);
+  g_assert_nonnull (strstr (f->out, "--sort=排序字段"));
+  cli_assert_status (f, cli_run (f, "task", "list", "--help", NULL), 0);
+  g_assert_nonnull (strstr (f->out, "--sort=排序字段"));
+  cli_assert_status (f, cli_run (f, "product", "add", "--help", NULL), 0);
+  g_assert_nonnull (strstr (f->out, "--key=标识"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -281,6 +297,7 @@ main (int    argc,
   ADD ("/cli/device/R-DV1/bad-csv-line-imports-nothing-of-the-file", test_import_bad_line_imports_nothing);
   ADD ("/cli/device/R-DV2/list-filters-and-never-reported", test_list_filters);
   ADD ("/cli/module/R-F6/list-versions-with-device-counts", test_module_list);
+  ADD ("/cli/device/help-translates-sort-key-in-context", test_help_tells_sort_key_from_product_key);
 
   return g_test_run ();
 }

@@ -95,6 +95,49 @@ test_product_add_list_show (CliFixture   *f,
   g_assert_true (json_object_get_null_member (product, "public_key"));
 }
 
+/* Terminal columns @text takes up to @end: CJK characters are two wide. */
+static guint
+columns (const char *text,
+         const char *end)
+{
+  guint width = 0;
+
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return width;
+}
+
+/* Translated labels (two columns a character) still line the values up: padding counts
+ * display columns, not bytes. */
+static void
+test_product_show_translated_aligned (CliFixture   *f,
+                                      gconstpointer data)
+{
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  cli_assert_status (f, add_plug (f), 0);
+  f->language = "zh_CN";
+  cli_assert_status (f, cli_run (f, "product", "show", "plug1", NULL), 0);
+  g_assert_nonnull (strstr (f->out, "产品标识："));
+  g_assert_nonnull (strstr (f->out, "AliOS Things："));
+
+  lines = g_strsplit (f->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      const char *colon = strstr (lines[i], "：");
+      const char *value;
+
+      g_assert_nonnull (colon);
+      for (value = colon + strlen ("："); *value == ' '; value++)
+        ;
+      g_test_message ("%s", lines[i]);
+      g_assert_cmpuint (columns (lines[i], value), ==, 17);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 9);
+}
+
 /* R-P1: a duplicate key is a conflict (exit 4), a bad enum value invalid input (exit 2). */
 static void
 test_product_duplicate_and_invalid (CliFixture   *f,
@@ -189,6 +232,7 @@ main (int    argc,
   ADD ("/cli/otactl/version-and-help-list-exit-codes", test_version_and_help);
   ADD ("/cli/otactl/usage-errors-exit-1-with-one-line", test_usage_errors_exit_1);
   ADD ("/cli/product/R-P1/add-list-show-text-and-json", test_product_add_list_show);
+  ADD ("/cli/product/R-P1/show-translated-labels-aligned", test_product_show_translated_aligned);
   ADD ("/cli/product/R-P1/duplicate-exit-4-invalid-exit-2-unknown-exit-3", test_product_duplicate_and_invalid);
   ADD ("/cli/product/R-P2/secure-upgrade-refused-without-alios-things", test_secure_upgrade_needs_alios);
   ADD ("/cli/product/R-P2/public-key-prints-pem", test_public_key_pem);

@@ -381,6 +381,39 @@ test_remote_retry_now_and_back_off (BackendFixture *f,
   g_assert_null (ota_remote_backend_get_last_error (REMOTE (f)));
 }
 
+/* The token is revoked while the stream is open, by another engine on the same
+ * database ("ota-server token revoke" is another process): the server's next check
+ * closes the stream with 4401 and the backend gives up at once: DISCONNECTED with
+ * PERMISSION_DENIED, no reconnecting. */
+static void
+test_remote_revoked_while_streaming (BackendFixture *f,
+                                     gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaEngine) other = NULL;
+  const GError *last;
+
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_CONNECTED);
+  ota_server_set_token_check_interval (f->server, 20);
+
+  other = ota_engine_new (f->base.db_path, OTA_CLOCK (f->base.clock), &error);
+  g_assert_no_error (error);
+  ota_engine_revoke_token (other, "test", &error);
+  g_assert_no_error (error);
+
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_DISCONNECTED);
+  last = ota_remote_backend_get_last_error (REMOTE (f));
+  g_assert_error (last, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (last->message, f->name));
+  g_assert_cmpuint (ota_remote_get_retry_step (REMOTE (f)), ==, 0);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 0);
+
+  /* Calls are refused as well, and the stream is not opened again. */
+  error = list_products_error (f->backend);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_DISCONNECTED);
+}
+
 /* R-F8: an upload cancelled while its body goes out stops at once; the server stores
  * nothing and announces nothing. */
 static void
@@ -409,6 +442,8 @@ backend_test_add_remote (void)
   BACKEND_TEST_ADD ("/client/backend/remote/https-needs-a-trusted-certificate", test_remote_https);
   BACKEND_TEST_ADD ("/client/backend/remote/reconnects-after-restart", test_remote_reconnects_after_restart);
   BACKEND_TEST_ADD ("/client/backend/remote/retry-now-and-back-off", test_remote_retry_now_and_back_off);
+  BACKEND_TEST_ADD ("/client/backend/remote/revoked-while-streaming-disconnects",
+                    test_remote_revoked_while_streaming);
   BACKEND_TEST_ADD ("/client/backend/remote/R-F8/upload-cancelled-midway",
                     test_firmwares_cancel_midway_changes_nothing);
   backend_test_add_remote_http ();

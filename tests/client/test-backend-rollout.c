@@ -190,6 +190,98 @@ test_rollout_round_trip (BackendFixture *f,
   g_assert_cmpstr (ota_audit_entry_get_action (g_ptr_array_index (audit, 1)), ==, "task.cancel");
 }
 
+static OtaTask *
+device_task (BackendFixture  *f,
+             const char      *device,
+             GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  char device_text[32];
+  OtaTask *task;
+
+  /* Copied by the call: the caller's string may go at once. */
+  g_strlcpy (device_text, device, sizeof device_text);
+  ota_backend_get_device_task_async (f->backend, OTA_TEST_PRODUCT, device_text, NULL,
+                                     client_test_store_result, &result);
+  device_text[0] = 'X';
+  task = ota_backend_get_device_task_finish (f->backend, client_test_wait (&result), error);
+  g_assert_true ((task == NULL) == (error == NULL || *error != NULL));
+  return task;
+}
+
+/* R-S1..R-S7: what a device is doing: none, its unfinished task, then how it ended;
+ * "device" for an unknown device, "task" for one that never had a task. */
+static void
+test_device_task (BackendFixture *f,
+                  gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OtaTestLink) link = ota_test_attach_link (&f->base);
+  g_autoptr(OtaFirmware) firmware = ota_test_add_firmware (&f->base, OTA_TEST_PRODUCT, "fw",
+                                                           OTA_FIRMWARE_TYPE_FULL, NULL, "1.0", "2.0");
+  g_autoptr(OtaBatch) verification = NULL;
+  g_autoptr(OtaBatch) batch = NULL;
+  g_autoptr(OtaTask) task = NULL;
+  g_autofree char *before = NULL;
+  const char *verify_devices[] = { "dev-00003", NULL };
+  const char *sources[] = { "1.0", NULL };
+  OtaVerifySpec verify = { .firmware_id = ota_firmware_get_id (firmware), .source_versions = sources,
+                           .devices = verify_devices, .timeout_minutes = 60 };
+  OtaBatchSpec spec = OTA_BATCH_SPEC_INIT;
+
+  client_test_import (f->base.engine, OTA_TEST_PRODUCT, "dev", 5, 0, "1.0");
+
+  task = device_task (f, "nobody", &error);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "device", "nobody");
+  g_clear_error (&error);
+  before = ota_test_dump_store (f->base.engine);
+  task = device_task (f, "dev-00001", &error);
+  ota_test_assert_error (error, OTA_ERROR_NOT_FOUND, "task", "dev-00001");
+  g_clear_error (&error);
+  backend_fixture_assert_unchanged (f, before);
+
+  ota_backend_start_verification_async (f->backend, &verify, NULL, client_test_store_result, &result);
+  verification = ota_backend_start_verification_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Unfinished: pushed to the online device. */
+  task = device_task (f, "dev-00003", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_task_get_batch_id (task), ==, ota_batch_get_id (verification));
+  g_assert_cmpstr (ota_task_get_device_name (task), ==, "dev-00003");
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_PUSHED);
+  g_clear_object (&task);
+
+  /* Finished, it is still the device's task: how it ended. */
+  send_event (f, OTA_DEVICE_EVENT_PROGRESS, "dev-00003", NULL, 100);
+  send_event (f, OTA_DEVICE_EVENT_VERSION, "dev-00003", "2.0", 0);
+  task = device_task (f, "dev-00003", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_SUCCEEDED);
+  g_assert_cmpint (ota_task_get_batch_id (task), ==, ota_batch_get_id (verification));
+  g_clear_object (&task);
+
+  /* A batch: dev-00001 gets its first task, then fails it (R-S6). */
+  spec.firmware_id = ota_firmware_get_id (firmware);
+  spec.source_versions = sources;
+  ota_backend_create_batch_async (f->backend, &spec, NULL, client_test_store_result, &result);
+  batch = ota_backend_create_batch_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_no_error (error);
+  task = device_task (f, "dev-00001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_task_get_batch_id (task), ==, ota_batch_get_id (batch));
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_PUSHED);
+  g_clear_object (&task);
+
+  send_event (f, OTA_DEVICE_EVENT_PROGRESS, "dev-00001", NULL, -2);
+  task = device_task (f, "dev-00001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_task_get_status (task), ==, OTA_TASK_STATUS_FAILED);
+  g_assert_cmpint (ota_task_get_reason (task), ==, OTA_TASK_REASON_DOWNLOAD_FAILED);
+}
+
 /* R-B12 and friends: a refused batch keeps the field and changes nothing. */
 static void
 test_rollout_errors_keep_field (BackendFixture *f,
@@ -306,6 +398,7 @@ backend_test_add_rollout (void)
 {
   BACKEND_TEST_ADD ("/client/backend/R-V4/verify-batch-tasks-round-trip", test_rollout_round_trip);
   BACKEND_TEST_ADD ("/client/backend/R-B12/batch-errors-keep-field", test_rollout_errors_keep_field);
+  BACKEND_TEST_ADD ("/client/backend/R-S1/device-task-unfinished-else-last", test_device_task);
   BACKEND_TEST_ADD ("/client/backend/batch-changed-forwarded", test_rollout_batch_changed_forwarded);
   BACKEND_TEST_ADD ("/client/backend/time/advance-manual-clock-only", test_time_advance_clock);
   BACKEND_TEST_ADD ("/client/backend/read-cancelled-before-start", test_read_cancelled_before_start);

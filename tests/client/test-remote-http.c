@@ -29,7 +29,8 @@ struct _FakeServer
 
   /* What it saw */
   guint        n_requests;
-  guint        n_products;      /* GET /api/v1/products */
+  guint        n_checks;        /* GET /api/v1/whoami: token checks */
+  guint        n_products;      /* GET /api/v1/products (older servers' check) */
   guint        n_authorized;    /* requests with an Authorization header */
   guint        n_streams;       /* WebSocket streams accepted */
   char        *user_agent;      /* of the last request */
@@ -50,6 +51,8 @@ on_request (SoupServer        *soup,
   fake->n_requests++;
   if (soup_message_headers_get_one (headers, "Authorization") != NULL)
     fake->n_authorized++;
+  if (g_str_equal (path, "/api/v1/whoami"))
+    fake->n_checks++;
   if (g_str_equal (path, "/api/v1/products"))
     fake->n_products++;
   g_free (fake->user_agent);
@@ -159,8 +162,8 @@ revoke_after_check (FakeServer        *fake,
                     SoupServerMessage *msg,
                     const char        *path)
 {
-  if (g_str_equal (path, "/api/v1/products") && fake->n_products == 1)
-    answer_json (fake, msg, SOUP_STATUS_OK, "[]");
+  if (g_str_equal (path, "/api/v1/whoami") && fake->n_checks == 1)
+    answer_json (fake, msg, SOUP_STATUS_OK, "{}");
   else
     answer_json (fake, msg, SOUP_STATUS_UNAUTHORIZED, REVOKED);
 }
@@ -186,7 +189,7 @@ hold_checks (FakeServer        *fake,
              SoupServerMessage *msg,
              const char        *path)
 {
-  if (!g_str_equal (path, "/api/v1/products"))
+  if (!g_str_equal (path, "/api/v1/whoami"))
     {
       answer_json (fake, msg, SOUP_STATUS_NOT_FOUND, "{\"code\": \"no-endpoint\", \"field\": null, \"message\": \"no\"}");
       return;
@@ -302,7 +305,7 @@ test_redirect_of_stream_not_followed (BackendFixture *f,
   ota_test_assert_error (error, OTA_ERROR_INVALID_FIELD, "url", NULL);
   g_assert_nonnull (strstr (error->message, elsewhere->url));
   g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_DISCONNECTED);
-  g_assert_cmpuint (fake->n_products, ==, 1);
+  g_assert_cmpuint (fake->n_checks, ==, 1);
   g_assert_cmpuint (elsewhere->n_requests, ==, 0);
 }
 
@@ -340,6 +343,35 @@ connected (GObject      *source,
 
   ota_remote_backend_connect_finish (OTA_REMOTE_BACKEND (source), result, &connecting->error);
   connecting->done = TRUE;
+}
+
+/* A server from before /whoami answers it "no-endpoint": the token is checked by
+ * listing the products, as before, and the backend connects. */
+static void
+before_whoami (FakeServer        *fake,
+               SoupServerMessage *msg,
+               const char        *path)
+{
+  if (g_str_equal (path, "/api/v1/products"))
+    answer_json (fake, msg, SOUP_STATUS_OK, "[]");
+  else
+    answer_json (fake, msg, SOUP_STATUS_NOT_FOUND, "{\"code\": \"no-endpoint\", \"field\": null, \"message\": \"no\"}");
+}
+
+static void
+test_check_on_server_before_whoami (BackendFixture *f,
+                                    gconstpointer   data)
+{
+  g_autoptr(FakeServer) fake = fake_server_new (before_whoami, TRUE);
+  g_autoptr(OtaRemoteBackend) backend = backend_for (f, fake);
+  g_autoptr(GError) error = NULL;
+
+  error = backend_test_connect (backend);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_CONNECTED);
+  g_assert_cmpuint (fake->n_checks, ==, 1);
+  g_assert_cmpuint (fake->n_products, ==, 1);
+  ota_remote_backend_disconnect (backend);
 }
 
 /* connect, disconnect, connect: the first attempt's check, ending late, is not taken
@@ -557,6 +589,8 @@ backend_test_add_remote_http (void)
   BACKEND_TEST_ADD ("/client/backend/remote/redirect-of-stream-not-followed",
                     test_redirect_of_stream_not_followed);
   BACKEND_TEST_ADD ("/client/backend/remote/refused-stream-says-why", test_refused_stream_says_why);
+  BACKEND_TEST_ADD ("/client/backend/remote/check-on-server-before-whoami",
+                    test_check_on_server_before_whoami);
   BACKEND_TEST_ADD ("/client/backend/remote/late-check-of-old-attempt-ignored",
                     test_late_check_of_old_attempt_ignored);
   BACKEND_TEST_ADD ("/client/backend/remote/oversized-answer-refused", test_oversized_answer_refused);

@@ -599,6 +599,65 @@ test_failed_record_removes_new_blob (OtaTestFixture *f,
   g_assert_cmpstr (blobs, ==, ota_firmware_get_blob_sha256 (kept));
 }
 
+static void
+set_old_mtime (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* 2001-09-09: far older than any upload still in progress. */
+  g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, 1000000000,
+                               G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+write_blob_file (const char *blob_dir,
+                 const char *name,
+                 gboolean    old)
+{
+  g_autofree char *path = g_build_filename (blob_dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "orphan?", -1, NULL));
+  if (old)
+    set_old_mtime (path);
+  return g_steal_pointer (&path);
+}
+
+/* R-F8: a crash between a blob's rename and its firmware's commit leaves a blob nobody
+ * refers to; the next open removes it once it is old. A blob a firmware uses stays however
+ * old, a fresh one stays (another process may be about to commit it), and files the blob
+ * store did not name are not touched. */
+static void
+test_orphan_blob_removed_at_open (OtaTestFixture *f,
+                                  gconstpointer   data)
+{
+  OtaFirmwareSpec spec = good_spec ("kept");
+  g_autofree char *bin = write_bin (f, "kept.bin");
+  g_autoptr(OtaFirmware) kept = NULL;
+  g_autofree char *blob_dir = NULL;
+  g_autofree char *kept_path = NULL;
+  g_autofree char *old_orphan = NULL;
+  g_autofree char *new_orphan = NULL;
+  g_autofree char *other = NULL;
+
+  add_own_product (f);
+  kept = add_firmware_ok (f, &spec, bin);
+  blob_dir = g_strdup (ota_store_get_blob_dir (ota_engine_get_store (f->engine)));
+  kept_path = g_build_filename (blob_dir, ota_firmware_get_blob_sha256 (kept), NULL);
+  set_old_mtime (kept_path);
+  old_orphan = write_blob_file (blob_dir, "00000000000000000000000000000000000000000000000000000000000000a1", TRUE);
+  new_orphan = write_blob_file (blob_dir, "00000000000000000000000000000000000000000000000000000000000000a2", FALSE);
+  other = write_blob_file (blob_dir, "README", TRUE);
+
+  ota_test_fixture_reopen (f);
+
+  g_assert_false (g_file_test (old_orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
 /* ---- R-F3 product --------------------------------------------------------- */
 
 /* R-F3: the product must exist. */
@@ -1508,6 +1567,7 @@ main (int   argc,
   ADD ("/firmware/R-F8/progress-without-store-lock", test_file_progress_without_lock);
   ADD ("/firmware/R-F8/cancel-half-way-leaves-nothing", test_file_cancel_half_way);
   ADD ("/firmware/R-F8/failed-record-removes-new-blob-only", test_failed_record_removes_new_blob);
+  ADD ("/firmware/R-F8/orphan-blob-removed-at-open", test_orphan_blob_removed_at_open);
   ADD ("/firmware/R-F9/description-100-chinese-chars", test_description_length);
   ADD ("/firmware/R-F9/description-tabs-and-crlf-allowed", test_description_tabs_and_crlf);
   ADD ("/firmware/R-F10/status-unverified-and-read-back", test_status_unverified_and_read_back);

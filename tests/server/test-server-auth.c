@@ -122,6 +122,7 @@ test_every_api_route_needs_a_token (ServerFixture *f,
     { "GET", "/api/v1/batches/1/tasks" }, { "POST", "/api/v1/tasks/1/cancel" },
     { "GET", "/api/v1/audit" }, { "POST", "/api/v1/devices/p1/d1/events" },
     { "POST", "/api/v1/products/p1/firmwares" }, { "POST", "/api/v1/devices/import" },
+    { "GET", "/api/v1/whoami" }, { "GET", "/api/v1/products/p1/devices/d1/task" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
@@ -281,6 +282,63 @@ test_over_max_connections_503 (ServerFixture *f,
   g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
 }
 
+/* GET /api/v1/whoami: the token's name, the server's version and its clock. */
+static void
+test_whoami_names_the_token (ServerFixture *f,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
+  guint status = 0;
+
+  ota_manual_clock_advance (f->base.clock, 1234567);
+  node = server_json (f, "GET", "/api/v1/whoami", NULL, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (server_get_string (node, "token"), ==, "test");
+  g_assert_cmpstr (server_get_string (node, "server_version"), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (server_get_string (node, "clock"), ==, "manual");
+  g_assert_cmpint (server_get_int (node, "now"), ==, ota_clock_get_now (OTA_CLOCK (f->base.clock)));
+  parsed = g_date_time_new_from_iso8601 (server_get_string (node, "now_iso"), NULL);
+  g_assert_nonnull (parsed);
+  g_assert_cmpint (g_date_time_to_unix (parsed), ==, server_get_int (node, "now") / G_USEC_PER_SEC);
+}
+
+/* A token revoked by "ota-server token revoke" (another process) while its event
+ * stream is open: the next check closes that stream with 4401 "token-revoked"; a
+ * stream of another token stays open. */
+static void
+test_revoked_token_closes_open_stream (ServerFixture *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_token = ota_engine_create_token (f->base.engine, "other", &error);
+  g_autoptr(SoupMessage) msg = server_message (f, "GET", "/api/v1/events", f->token);
+  g_autoptr(SoupMessage) other_msg = server_message (f, "GET", "/api/v1/events", other_token);
+  g_autoptr(SoupWebsocketConnection) stream = NULL;
+  g_autoptr(SoupWebsocketConnection) other = NULL;
+  g_autofree char *out = NULL;
+  int exit_status = -1;
+
+  g_assert_no_error (error);
+  ota_server_set_token_check_interval (f->server, 20);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        store_connection, &stream);
+  soup_session_websocket_connect_async (f->session, other_msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        store_connection, &other);
+  SERVER_TEST_WAIT_UNTIL (stream != NULL && other != NULL);
+
+  out = run_cli (f, &exit_status, "token", "revoke", "test", NULL);
+  g_assert_cmpint (exit_status, ==, 0);
+
+  SERVER_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (stream) == SOUP_WEBSOCKET_STATE_CLOSED);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (stream), ==, OTA_SERVER_CLOSE_TOKEN_REVOKED);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (stream), ==, "token-revoked");
+  g_assert_cmpint (soup_websocket_connection_get_state (other), ==, SOUP_WEBSOCKET_STATE_OPEN);
+
+  soup_websocket_connection_close (other, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  SERVER_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (other) == SOUP_WEBSOCKET_STATE_CLOSED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -298,6 +356,8 @@ main (int    argc,
   ADD ("/server/auth/every-api-route-needs-a-token", test_every_api_route_needs_a_token);
   ADD ("/server/auth/event-stream-needs-a-token", test_event_stream_needs_a_token);
   ADD ("/server/auth/cli-token-create-list-revoke", test_cli_token_create_list_revoke);
+  ADD ("/server/auth/whoami-names-the-token", test_whoami_names_the_token);
+  ADD ("/server/auth/revoked-token-closes-open-event-stream", test_revoked_token_closes_open_stream);
   ADD ("/server/limits/over-max-connections-503", test_over_max_connections_503);
 
   return g_test_run ();
