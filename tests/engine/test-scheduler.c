@@ -247,6 +247,43 @@ test_scheduled_start_pushes (Fixture       *f,
   g_assert_cmpint (ota_batch_get_started_at (batch), ==, start);
 }
 
+/* R-B11, R-B12, R-S2: all tasks start at once, but only the first window's worth of
+ * online devices is pushed at the start; the others wait rate-limited, the offline one
+ * offline, and the batch's counters add up. */
+static void
+test_scheduled_start_keeps_rate (Fixture       *f,
+                                 gconstpointer  data)
+{
+  OtaBatchSpec spec = ota_test_rollout_batch_spec (f, one_source);
+  gint64 start = f->t0 + 10 * MINUTE;
+  gint64 batch_id;
+
+  spec.schedule_start = start;
+  spec.push_rate = 10;
+  ota_test_add_devices (&f->base, "dev", 25, "1.0", TRUE);
+  ota_test_add_devices (&f->base, "off", 2, "1.0", FALSE);
+  batch_id = ota_test_create_batch (&f->base, &spec);
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PENDING_PUSH), ==, 27);
+
+  ota_test_advance (&f->base, 10 * MINUTE);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 10);
+  g_assert_cmpuint (ota_test_link_count_at (f->link, start), ==, 10);
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PUSHED), ==, 10);
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PENDING_PUSH), ==, 17);
+  ota_test_assert_task (&f->base, batch_id, "dev-09", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "dev-10", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_RATE_LIMITED);
+  ota_test_assert_task (&f->base, batch_id, "off-01", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  g_assert_cmpint (ota_engine_get_next_due (f->base.engine), ==, start + 60 * SECOND);
+
+  /* The offline device is queued when it comes back, behind those waiting already. */
+  ota_test_send_event (&f->base, OTA_DEVICE_EVENT_ONLINE, "off-01");
+  ota_test_advance (&f->base, 2 * MINUTE);
+  g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 26);
+  ota_test_assert_task (&f->base, batch_id, "off-01", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
+  ota_test_assert_task (&f->base, batch_id, "off-00", OTA_TASK_STATUS_PENDING_PUSH, OTA_TASK_REASON_OFFLINE);
+  g_assert_cmpuint (ota_test_link_max_in_window (f->link, batch_id, 60 * SECOND), ==, 10);
+}
+
 /* R-B11, R-B3: with app confirmation a scheduled task waits for the user at the start. */
 static void
 test_scheduled_start_with_confirm (Fixture       *f,
@@ -263,6 +300,8 @@ test_scheduled_start_with_confirm (Fixture       *f,
   ota_test_advance (&f->base, HOUR);
   ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PENDING_CONFIRM, OTA_TASK_REASON_NONE);
   g_assert_cmpuint (ota_test_link_get_n_notices (f->link), ==, 0);
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PENDING_CONFIRM), ==, 1);
+  g_assert_cmpuint (count_in (f, batch_id, OTA_TASK_STATUS_PENDING_PUSH), ==, 0);
 
   ota_test_send_event (&f->base, OTA_DEVICE_EVENT_CONFIRM, "dev-00");
   ota_test_assert_task (&f->base, batch_id, "dev-00", OTA_TASK_STATUS_PUSHED, OTA_TASK_REASON_NONE);
@@ -572,6 +611,7 @@ main (int   argc,
   ADD ("/scheduler/R-B12/window-survives-restart", test_rate_window_survives_restart);
   ADD ("/scheduler/R-B12/one-window-per-batch", test_rate_per_batch);
   ADD ("/scheduler/R-B11/scheduled-start-pushes-at-start", test_scheduled_start_pushes);
+  ADD ("/scheduler/R-B11/scheduled-start-keeps-rate", test_scheduled_start_keeps_rate);
   ADD ("/scheduler/R-B11/scheduled-start-with-app-confirm", test_scheduled_start_with_confirm);
   ADD ("/scheduler/R-B11/window-end-cancels-unfinished", test_window_end_cancels_unfinished);
   ADD ("/scheduler/R-B11/no-end-never-forced", test_no_end_never_forced);
