@@ -150,6 +150,14 @@ ota_backend_manager_dup_status (OtaBackendManager *self)
     case OTA_REMOTE_STATE_CONNECTED:
       return g_strdup (_("Connected"));
     case OTA_REMOTE_STATE_RECONNECTING:
+      /* A server never reached (at start, say) is not reconnected to: it is tried. */
+      if (!self->was_connected && self->retry_in > 0)
+        /* Translators: %u is a number of seconds */
+        return g_strdup_printf (ngettext ("Retrying in %u second…",
+                                          "Retrying in %u seconds…", self->retry_in),
+                                self->retry_in);
+      if (!self->was_connected)
+        return g_strdup (_("Retrying…"));
       if (self->retry_in > 0)
         /* Translators: %u is a number of seconds */
         return g_strdup_printf (ngettext ("Reconnecting in %u second…",

@@ -437,7 +437,7 @@ test_unreachable_at_start_stays_with_banner (ConnectFixture *f,
   g_assert_true (g_str_has_prefix (ota_connection_banner_get_text (f->window->connection_banner_box),
                                    "Cannot reach the server. Retrying in "));
   g_assert_null (strstr (ota_connection_banner_get_text (f->window->connection_banner_box), "lost"));
-  g_assert_true (g_str_has_prefix (ota_backend_switcher_get_subtitle (f->window->backend_switcher), "Reconnecting in"));
+  g_assert_true (g_str_has_prefix (ota_backend_switcher_get_subtitle (f->window->backend_switcher), "Retrying in"));
 }
 
 /* At start the saved token is refused: back to the local database, and the Connect
