@@ -37,6 +37,8 @@ struct _OtaRemoteBackend
   struct _OtaRemoteHandshake *handshake; /* the stream's handshake in progress */
   GSource                 *watchdog;
   gint64                   last_heard;     /* monotonic µs of the last frame */
+  guint                    dead_after_ms;  /* silence after which the stream is dead */
+  guint                    watchdog_ms;    /* how often the watchdog looks */
   GHashTable              *batch_ids;      /* gint64 → NULL: batches seen (for a resync) */
   GQueue                  *waiters;        /* OtaRemoteWaiter *: answers waiting for their event */
   gsize                    max_answer;     /* bytes of a JSON answer read at most */
@@ -196,6 +198,11 @@ guint          ota_remote_backoff_ms          (guint              seconds,
 /* The back-off of the try scheduled, in whole seconds before jitter (1, 2, 4 …); 0
  * when none is. For tests, which cannot wait for wall time. */
 guint          ota_remote_get_retry_step      (OtaRemoteBackend  *self);
+/* A stream silent for @dead_after_ms is taken for dead (default 35 s, looked at every
+ * 15 s; here every quarter of the limit, at most 15 s). For tests, which cannot wait
+ * that long; takes effect at the next stream. */
+void           ota_remote_set_silence_limit   (OtaRemoteBackend  *self,
+                                               guint              dead_after_ms);
 
 void           ota_remote_connection_init     (OtaRemoteBackend  *self);
 /* Stops reconnecting and closes the stream, without notifying. */

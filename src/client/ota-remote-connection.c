@@ -75,6 +75,14 @@ ota_remote_backoff_ms (guint  seconds,
   return (guint) (seconds * 1000.0 * (0.8 + 0.4 * CLAMP (fraction, 0.0, 1.0)) + 0.5);
 }
 
+void
+ota_remote_set_silence_limit (OtaRemoteBackend *self,
+                              guint             dead_after_ms)
+{
+  self->dead_after_ms = MAX (dead_after_ms, 1);
+  self->watchdog_ms = MIN (KEEPALIVE_SECONDS * 1000, MAX (self->dead_after_ms / 4, 1));
+}
+
 guint
 ota_remote_get_retry_step (OtaRemoteBackend *self)
 {
@@ -172,13 +180,13 @@ on_watchdog (gpointer data)
 {
   OtaRemoteBackend *self = data;
 
-  if (g_get_monotonic_time () - self->last_heard < DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
+  if (g_get_monotonic_time () - self->last_heard < (gint64) self->dead_after_ms * 1000)
     return G_SOURCE_CONTINUE;
 
   g_clear_pointer (&self->watchdog, g_source_unref);
   stream_lost (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                   _("%s stopped answering for %u seconds"), self->name,
-                                  (guint) DEAD_AFTER_SECONDS));
+                                  (self->dead_after_ms + 999) / 1000));
   return G_SOURCE_REMOVE;
 }
 
@@ -195,7 +203,9 @@ attach (OtaRemoteBackend        *self,
   soup_websocket_connection_set_keepalive_interval (conn, KEEPALIVE_SECONDS);
 
   self->last_heard = g_get_monotonic_time ();
-  self->watchdog = g_timeout_source_new_seconds (KEEPALIVE_SECONDS);
+  /* Whole seconds (the default) let GLib group the wake-ups with others'. */
+  self->watchdog = self->watchdog_ms % 1000 == 0 ? g_timeout_source_new_seconds (self->watchdog_ms / 1000)
+                                                 : g_timeout_source_new (self->watchdog_ms);
   g_source_set_callback (self->watchdog, on_watchdog, self, NULL);
   g_source_set_static_name (self->watchdog, "[ota] connection watchdog");
   g_source_attach (self->watchdog, self->context);
@@ -582,6 +592,8 @@ ota_remote_connection_init (OtaRemoteBackend *self)
 {
   self->state = OTA_REMOTE_STATE_DISCONNECTED;
   self->retry_seconds = 1;
+  self->dead_after_ms = DEAD_AFTER_SECONDS * 1000;
+  self->watchdog_ms = KEEPALIVE_SECONDS * 1000;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "backend-fixture.h"
 #include "ota-remote-backend-private.h"
+#include "ota-server-private.h"
 
 #define REMOTE(f) OTA_REMOTE_BACKEND ((f)->backend)
 
@@ -414,6 +415,198 @@ test_remote_revoked_while_streaming (BackendFixture *f,
   g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_DISCONNECTED);
 }
 
+/* The server closes its side of every event stream (a proxy timing idle connections
+ * out, say) and keeps its event log: unlike a restart, the reconnection's ?since= can
+ * be answered with what was missed. The next try comes after a back-off of
+ * @retry_seconds (OTA_REMOTE_RETRY_MAX_SECONDS: far enough for the test to say when,
+ * with "Retry now"). */
+static void
+server_drops_streams (BackendFixture *f,
+                      guint           retry_seconds)
+{
+  g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func (g_object_unref);
+
+  REMOTE (f)->retry_seconds = retry_seconds;
+  for (guint i = 0; i < f->server->websockets->len; i++)
+    g_ptr_array_add (streams, g_object_ref (g_ptr_array_index (f->server->websockets, i)));
+  g_assert_cmpuint (streams->len, ==, 1);
+  for (guint i = 0; i < streams->len; i++)
+    soup_websocket_connection_close (g_ptr_array_index (streams, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+                                     "dropped by the test");
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_RECONNECTING);
+  g_assert_cmpuint (ota_remote_get_retry_step (REMOTE (f)), ==, retry_seconds);
+}
+
+static OtaProduct *
+add_product (BackendFixture *f,
+             const char     *key,
+             GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  OtaProductSpec spec = { .key = key, .name = "Pump" };
+
+  ota_backend_add_product_async (f->backend, &spec, NULL, client_test_store_result, &result);
+  return ota_backend_add_product_finish (f->backend, client_test_wait (&result), error);
+}
+
+/* The stream drops while a change is made (here by the backend's own write, which
+ * cannot wait for its event meanwhile): the reconnection asks ?since= the last event
+ * seen and gets the missed one, with the number the server gave it, announced once; no
+ * resync (which would announce the whole catalogue, NULL). */
+static void
+test_remote_catches_up_without_resync (BackendFixture *f,
+                                       gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtaProduct) missed = NULL;
+  g_autoptr(OtaProduct) later = NULL;
+  guint64 seen, seq;
+
+  /* The stream's "hello" tells where the log is. */
+  CLIENT_TEST_WAIT_UNTIL (REMOTE (f)->have_seq);
+  seen = REMOTE (f)->last_seq;
+  g_assert_cmpuint (seen, ==, ota_server_get_last_event_seq (f->server));
+
+  server_drops_streams (f, OTA_REMOTE_RETRY_MAX_SECONDS);
+  missed = add_product (f, "p2", &error);
+  g_assert_no_error (error);
+  seq = ota_server_get_last_event_seq (f->server);
+  g_assert_cmpuint (seq, ==, seen + 1);
+  /* Not heard: the stream is down. */
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 0);
+  g_assert_cmpuint (REMOTE (f)->last_seq, ==, seen);
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_RECONNECTING);
+
+  ota_remote_backend_reconnect_now (REMOTE (f));
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_CONNECTED);
+  CLIENT_TEST_WAIT_UNTIL (f->catalogue_changes->len > 0);
+  g_assert_cmpuint (REMOTE (f)->last_seq, ==, seq);
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->catalogue_changes, 0), ==, "p2");
+
+  /* A write now waits for its own, later event: anything else the catch-up sent came
+   * before it. Still only "p2" once, then "p3"; no batches, no resync. */
+  later = add_product (f, "p3", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (REMOTE (f)->last_seq, ==, seq + 1);
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->catalogue_changes, 0), ==, "p2");
+  g_assert_cmpstr (g_ptr_array_index (f->catalogue_changes, 1), ==, "p3");
+  g_assert_false (backend_fixture_has_change (f, ""));
+  g_assert_cmpuint (f->batch_changes->len, ==, 0);
+}
+
+/* The token is revoked while the backend is RECONNECTING: the next try (by the
+ * back-off's own timer) is refused with 401, and the backend gives up at once:
+ * DISCONNECTED with PERMISSION_DENIED naming the server, no further try scheduled. */
+static void
+test_remote_revoked_while_reconnecting (BackendFixture *f,
+                                        gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (OtaRemoteState));
+  const GError *last;
+
+  /* The next try comes in about a second, by the backend's own timer; nothing runs
+   * until the token is gone. */
+  server_drops_streams (f, 1);
+  g_signal_connect (REMOTE (f), "notify::state", G_CALLBACK (on_state), states);
+
+  ota_engine_revoke_token (f->base.engine, "test", &error);
+  g_assert_no_error (error);
+
+  wait_for_state (REMOTE (f), OTA_REMOTE_STATE_DISCONNECTED);
+  last = ota_remote_backend_get_last_error (REMOTE (f));
+  g_assert_error (last, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (last->message, f->name));
+  g_assert_cmpuint (ota_remote_get_retry_step (REMOTE (f)), ==, 0);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (REMOTE (f)), ==, 0);
+  g_assert_null (REMOTE (f)->retry_source);
+  g_assert_null (REMOTE (f)->handshake);
+
+  /* Straight from RECONNECTING to DISCONNECTED, and it stays there. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (states->len, ==, 1);
+  g_assert_cmpint (g_array_index (states, OtaRemoteState, 0), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  ota_remote_backend_reconnect_now (REMOTE (f));
+  g_assert_null (REMOTE (f)->handshake);
+  g_assert_cmpint (ota_remote_backend_get_state (REMOTE (f)), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_signal_handlers_disconnect_by_data (REMOTE (f), states);
+}
+
+typedef struct {
+  GCancellable *cancellable;
+  guint         n_sent;
+} CancelAfterSent;
+
+static void
+on_wrote_body (SoupMessage     *msg,
+               CancelAfterSent *cancel)
+{
+  cancel->n_sent++;
+  g_cancellable_cancel (cancel->cancellable);
+}
+
+/* Cancels the caller's cancellable as soon as a write's body went out. */
+static void
+on_queued_cancel_after_sent (SoupSession     *session,
+                             SoupMessage     *msg,
+                             CancelAfterSent *cancel)
+{
+  if (g_str_equal (soup_message_get_method (msg), "POST"))
+    g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), cancel);
+}
+
+/* A write cancelled after it was sent reports what the server did, as the local
+ * backend does (ota-remote-backend.h): the product made, with its announcement first;
+ * or the server's own error. Never "cancelled" for a change that was made. */
+static void
+test_remote_write_cancelled_after_sent (BackendFixture *f,
+                                        gconstpointer   data)
+{
+  OtaRemoteBackend *remote = REMOTE (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) again = g_cancellable_new ();
+  CancelAfterSent cancel = { cancellable, 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OtaProduct) product = NULL;
+  g_autoptr(OtaProduct) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  OtaProductSpec spec = { .key = "p1", .name = "Pump" };
+
+  g_signal_connect (remote->session, "request-queued", G_CALLBACK (on_queued_cancel_after_sent), &cancel);
+
+  ota_backend_add_product_async (f->backend, &spec, cancellable, client_test_store_result, &result);
+  product = ota_backend_add_product_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_cmpuint (cancel.n_sent, ==, 1);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ota_product_get_key (product), ==, "p1");
+  g_assert_cmpuint (f->catalogue_changes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->catalogue_changes, 0), ==, "p1");
+  stored = ota_engine_get_product (f->base.engine, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ota_product_get_name (stored), ==, "Pump");
+  g_clear_object (&result);
+  g_clear_object (&product);
+
+  /* The same again: the server refuses the duplicate, and says so. */
+  before = ota_test_dump_store (f->base.engine);
+  g_ptr_array_set_size (f->catalogue_changes, 0);
+  cancel.cancellable = again;
+  ota_backend_add_product_async (f->backend, &spec, again, client_test_store_result, &result);
+  product = ota_backend_add_product_finish (f->backend, client_test_wait (&result), &error);
+  g_assert_cmpuint (cancel.n_sent, ==, 2);
+  g_assert_true (g_cancellable_is_cancelled (again));
+  g_assert_null (product);
+  g_assert_error (error, OTA_ERROR, OTA_ERROR_CONFLICT);
+  backend_fixture_assert_unchanged (f, before);
+
+  g_signal_handlers_disconnect_by_data (remote->session, &cancel);
+}
+
 /* R-F8: an upload cancelled while its body goes out stops at once; the server stores
  * nothing and announces nothing. */
 static void
@@ -444,6 +637,12 @@ backend_test_add_remote (void)
   BACKEND_TEST_ADD ("/client/backend/remote/retry-now-and-back-off", test_remote_retry_now_and_back_off);
   BACKEND_TEST_ADD ("/client/backend/remote/revoked-while-streaming-disconnects",
                     test_remote_revoked_while_streaming);
+  BACKEND_TEST_ADD ("/client/backend/remote/catches-up-since-without-resync",
+                    test_remote_catches_up_without_resync);
+  BACKEND_TEST_ADD ("/client/backend/remote/revoked-while-reconnecting-gives-up",
+                    test_remote_revoked_while_reconnecting);
+  BACKEND_TEST_ADD ("/client/backend/remote/write-cancelled-after-sent-reports-outcome",
+                    test_remote_write_cancelled_after_sent);
   BACKEND_TEST_ADD ("/client/backend/remote/R-F8/upload-cancelled-midway",
                     test_firmwares_cancel_midway_changes_nothing);
   backend_test_add_remote_http ();

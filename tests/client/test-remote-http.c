@@ -102,7 +102,13 @@ static void
 fake_server_free (FakeServer *fake)
 {
   for (guint i = 0; i < fake->streams->len; i++)
-    soup_websocket_connection_close (g_ptr_array_index (fake->streams, i), SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    {
+      SoupWebsocketConnection *stream = g_ptr_array_index (fake->streams, i);
+
+      /* The client may have closed it already (a stream it took for dead). */
+      if (soup_websocket_connection_get_state (stream) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (stream, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
   g_ptr_array_unref (fake->streams);
   g_ptr_array_unref (fake->held);
   soup_server_disconnect (fake->soup);
@@ -413,6 +419,72 @@ test_late_check_of_old_attempt_ignored (BackendFixture *f,
   g_clear_error (&first.error);
 }
 
+typedef struct {
+  gint64 connected_at;
+  gint64 reconnecting_at;
+} StateTimes;
+
+static void
+on_state_time (OtaRemoteBackend *backend,
+               GParamSpec       *pspec,
+               StateTimes       *times)
+{
+  OtaRemoteState state = ota_remote_backend_get_state (backend);
+
+  if (state == OTA_REMOTE_STATE_CONNECTED && times->connected_at == 0)
+    times->connected_at = g_get_monotonic_time ();
+  else if (state == OTA_REMOTE_STATE_RECONNECTING && times->reconnecting_at == 0)
+    times->reconnecting_at = g_get_monotonic_time ();
+}
+
+/* The server takes the stream and then says nothing, not even to pings (a peer gone
+ * without a FIN: TCP would notice after many minutes): once silent for the limit the
+ * backend takes the stream for dead, closes it and is RECONNECTING with TIMED_OUT; the
+ * back-off's try then opens a new stream. The limit is 1 s here instead of 35. */
+static void
+test_silent_stream_declared_dead (BackendFixture *f,
+                                  gconstpointer   data)
+{
+  g_autoptr(FakeServer) fake = fake_server_new (answer_body, TRUE);
+  g_autoptr(OtaRemoteBackend) backend = backend_for (f, fake);
+  g_autoptr(GError) error = NULL;
+  StateTimes times = { 0, 0 };
+  const GError *last;
+  gint64 heard;
+
+  fake->json = "{}";
+  ota_remote_set_silence_limit (backend, 1000);
+  g_signal_connect (backend, "notify::state", G_CALLBACK (on_state_time), &times);
+
+  error = backend_test_connect (backend);
+  g_assert_no_error (error);
+  g_assert_cmpint (ota_remote_backend_get_state (backend), ==, OTA_REMOTE_STATE_CONNECTED);
+  heard = backend->last_heard;
+  CLIENT_TEST_WAIT_UNTIL (fake->n_streams == 1);
+
+  CLIENT_TEST_WAIT_UNTIL (ota_remote_backend_get_state (backend) == OTA_REMOTE_STATE_RECONNECTING);
+  /* Not before the limit, and soon after it (not after the default's 35 s). */
+  g_assert_cmpint (backend->last_heard, ==, heard);
+  g_assert_cmpint (times.reconnecting_at - heard, >=, 1000 * 1000);
+  g_assert_cmpint (times.reconnecting_at - times.connected_at, <, 10 * G_USEC_PER_SEC);
+  last = ota_remote_backend_get_last_error (backend);
+  g_assert_error (last, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (last->message, "127.0.0.1:"));
+  g_assert_cmpuint (ota_remote_get_retry_step (backend), ==, 1);
+  g_assert_null (backend->websocket);
+  /* The dead stream was closed from this side. */
+  CLIENT_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (g_ptr_array_index (fake->streams, 0)) ==
+                          SOUP_WEBSOCKET_STATE_CLOSED);
+
+  /* The back-off's try (1 s) opens a new stream. */
+  CLIENT_TEST_WAIT_UNTIL (ota_remote_backend_get_state (backend) == OTA_REMOTE_STATE_CONNECTED);
+  g_assert_cmpuint (fake->n_streams, ==, 2);
+  g_assert_null (ota_remote_backend_get_last_error (backend));
+
+  g_signal_handlers_disconnect_by_data (backend, &times);
+  ota_remote_backend_disconnect (backend);
+}
+
 /* ---- Answers --------------------------------------------------------------------------------- */
 
 /* An answer over the limit is refused, whether it says its size or not, naming the
@@ -593,6 +665,7 @@ backend_test_add_remote_http (void)
                     test_check_on_server_before_whoami);
   BACKEND_TEST_ADD ("/client/backend/remote/late-check-of-old-attempt-ignored",
                     test_late_check_of_old_attempt_ignored);
+  BACKEND_TEST_ADD ("/client/backend/remote/silent-stream-declared-dead", test_silent_stream_declared_dead);
   BACKEND_TEST_ADD ("/client/backend/remote/oversized-answer-refused", test_oversized_answer_refused);
   BACKEND_TEST_ADD ("/client/backend/remote/user-agent-set-by-maker", test_user_agent_set_by_maker);
   BACKEND_TEST_ADD ("/client/backend/remote/R-DV2/query-for-all-in-pages", test_query_for_all_in_pages);

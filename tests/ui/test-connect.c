@@ -411,6 +411,72 @@ test_server_back_reloads_views (ConnectFixture *f,
   g_assert_cmpstr (product_key (f->window, 1), ==, "remote2");
 }
 
+static void
+count_need_token (guint *count)
+{
+  (*count)++;
+}
+
+/* The token is revoked while the console is reconnecting (during a server restart):
+ * the next try is refused, the backend gives up (DISCONNECTED, PERMISSION_DENIED, no
+ * more tries), and the console asks once for a new token with the Connect dialog, the
+ * address filled in; the new token connects. */
+static void
+test_revoked_while_reconnecting_asks_for_token (ConnectFixture *f,
+                                                gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  OtaRemoteBackend *remote;
+  OtaConnectDialog *dialog;
+  OtaServer *old;
+  guint port = ota_server_get_port (f->server.server);
+  guint n_asked = 0;
+
+  connect_to_server (f);
+  remote = ota_backend_manager_get_remote (f->manager);
+  g_signal_connect_swapped (f->manager, "need-token", G_CALLBACK (count_need_token), &n_asked);
+  ota_server_stop (f->server.server);
+  UI_TEST_WAIT_UNTIL (ota_backend_manager_get_state (f->manager) == OTA_REMOTE_STATE_RECONNECTING);
+  g_assert_false (dialog_open ());
+
+  g_assert_true (ota_engine_revoke_token (f->server.base.engine, "test", &error));
+  g_assert_no_error (error);
+  old = g_steal_pointer (&f->server.server);
+  g_object_add_weak_pointer (G_OBJECT (old), (gpointer *) &old);
+  g_object_unref (old);
+  UI_TEST_WAIT_UNTIL (old == NULL);
+  f->server.server = ota_server_new (f->server.base.engine, &error);
+  g_assert_no_error (error);
+  g_assert_true (ota_server_listen (f->server.server, "127.0.0.1", port, &error));
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "server.retry", NULL);
+  UI_TEST_WAIT_UNTIL (dialog_open ());
+  g_assert_cmpuint (n_asked, ==, 1);
+  g_assert_cmpint (ota_remote_backend_get_state (remote), ==, OTA_REMOTE_STATE_DISCONNECTED);
+  g_assert_error (ota_remote_backend_get_last_error (remote), G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_cmpuint (ota_remote_backend_get_retry_in (remote), ==, 0);
+  g_assert_cmpint (ota_backend_manager_get_state (f->manager), ==, OTA_REMOTE_STATE_DISCONNECTED);
+
+  dialog = OTA_CONNECT_DIALOG (ui_test_find_window (OTA_TYPE_CONNECT_DIALOG));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog->url_row)), ==, f->server.url);
+  g_assert_nonnull (ui_test_message (dialog->token_message));
+  g_assert_nonnull (strstr (ui_test_message (dialog->token_message), f->server_name));
+
+  /* A new token connects again. */
+  token = ota_engine_create_token (f->server.base.engine, "again", &error);
+  g_assert_no_error (error);
+  gtk_editable_set_text (GTK_EDITABLE (dialog->token_row), token);
+  gtk_switch_set_active (dialog->remember_switch, FALSE);
+  g_signal_emit_by_name (dialog->connect_button, "clicked");
+  UI_TEST_WAIT_UNTIL (!dialog_open ());
+  UI_TEST_WAIT_UNTIL (ota_backend_manager_get_state (f->manager) == OTA_REMOTE_STATE_CONNECTED);
+  UI_TEST_WAIT_UNTIL (shows_only (f->window, "remote1"));
+  g_assert_cmpuint (n_asked, ==, 1);
+  g_signal_handlers_disconnect_by_data (f->manager, &n_asked);
+}
+
 /* At start the last server cannot be reached: the window stays on it, says why, and
  * offers Retry. */
 static void
@@ -997,6 +1063,8 @@ main (int   argc,
   ADD ("/connect/dialog/unreachable-server-shows-inline", test_unreachable_server_shows_inline);
   ADD ("/connect/state/stopped-server-shows-reconnecting", test_stopped_server_shows_reconnecting);
   ADD ("/connect/state/server-back-reloads-views", test_server_back_reloads_views);
+  ADD ("/connect/state/revoked-while-reconnecting-asks-for-token",
+       test_revoked_while_reconnecting_asks_for_token);
   ADD ("/connect/state/unreachable-at-start-stays-with-banner", test_unreachable_at_start_stays_with_banner);
   ADD ("/connect/start/refused-token-asks-with-dialog", test_refused_at_start_asks_for_token);
   ADD ("/connect/start/remembered-server-without-token-asks", test_remembered_server_without_token_asks);
