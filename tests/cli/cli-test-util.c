@@ -1,6 +1,8 @@
 /* cli-test-util.c — spawning the built otactl for the CLI tests */
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "cli-test-util.h"
@@ -136,4 +138,100 @@ cli_write_file (CliFixture *f,
   g_file_set_contents (path, contents, -1, &error);
   g_assert_no_error (error);
   return path;
+}
+
+/* ---- The built ota-server ---------------------------------------------------------- */
+
+static const char *
+server_bin (void)
+{
+  const char *bin = g_getenv ("OTA_SERVER_BIN");
+
+  g_assert_nonnull (bin);
+  return bin;
+}
+
+char *
+cli_server_run (const char         *db,
+                const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) server_bin ());
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+char *
+cli_server_token (const char *db,
+                  const char *name)
+{
+  g_autofree char *out = cli_server_run (db, (const char * const[]) { "token", "create", name, NULL });
+
+  return g_strdup (g_strstrip (out));
+}
+
+/* A test that fails aborts: the server must not outlive it (and hold its output open). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GSubprocess *
+cli_server_start (const char         *db,
+                  const char * const *extra,
+                  char              **url)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+
+  for (const char * const *a = (const char * const[]) { server_bin (), "--db", db, "--listen", "127.0.0.1",
+                                                        "--port", "0", "--no-broker", NULL }; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* "listening on http[s]://127.0.0.1:PORT" once the socket listens. */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *url = g_strdup (line + strlen ("listening on "));
+  return server;
+}
+
+void
+cli_server_stop (GSubprocess *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
 }

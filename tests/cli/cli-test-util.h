@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <ota.h>
 
@@ -41,6 +42,22 @@ char     *cli_write_file       (CliFixture *f,
                                 const char *contents);
 /* Removes a folder and everything in it. */
 void      cli_remove_tree      (const char *path);
+
+/* ---- The built ota-server ($OTA_SERVER_BIN), for otactl --server ---------------- */
+
+/* Runs "ota-server --db @db ARG…" to the end, asserting it exits 0; its output. */
+char        *cli_server_run   (const char         *db,
+                               const char * const *args);
+/* Makes a token named @name on @db; (transfer full) the token. */
+char        *cli_server_token (const char         *db,
+                               const char         *name);
+/* Starts ota-server on @db, on 127.0.0.1 at any port with no broker, plus @extra
+ * arguments (nullable); it dies with the test. *@url: where it listens. */
+GSubprocess *cli_server_start (const char         *db,
+                               const char * const *extra,
+                               char              **url);
+/* Stops it (SIGTERM) and waits for it. */
+void         cli_server_stop  (GSubprocess        *server);
 
 /* Asserts the last run exited with @status, printing its stderr when not. */
 #define cli_assert_status(f, status, expected) \

@@ -9,9 +9,7 @@
  */
 #include <gio/gio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "cli-test-util.h"
 
@@ -22,68 +20,16 @@ typedef struct {
   char        *token;
 } Fixture;
 
-/* ---- The built ota-server ---------------------------------------------------------------- */
-
-static char *
-run_to_end (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process =
-    g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  char *out = NULL;
-
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  return out;
-}
-
-/* A test that fails aborts: the server must not outlive it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 /* Starts ota-server on f->cli.dir/server.db with @extra arguments; f->url is where it
  * listens, f->token a token of it. */
 static void
 start_server (Fixture            *f,
               const char * const *extra)
 {
-  const char *server_bin = g_getenv ("OTA_SERVER_BIN");
   g_autofree char *db = g_build_filename (f->cli.dir, "server.db", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *line = NULL;
 
-  g_assert_nonnull (server_bin);
-  token = run_to_end ((const char * const[]) { server_bin, "--db", db, "token", "create", "tester", NULL });
-  f->token = g_strdup (g_strstrip (token));
-
-  for (const char * const *a = (const char * const[]) { server_bin, "--db", db, "--listen", "127.0.0.1",
-                                                        "--port", "0", "--no-broker", NULL }; *a != NULL; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  /* "listening on http[s]://127.0.0.1:PORT" once the socket listens. */
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  f->url = g_strdup (line + strlen ("listening on "));
+  f->token = cli_server_token (db, "tester");
+  f->server = cli_server_start (db, extra, &f->url);
 }
 
 static void
@@ -101,9 +47,7 @@ fixture_teardown (Fixture       *f,
 
   if (f->server != NULL)
     {
-      g_subprocess_send_signal (f->server, SIGTERM);
-      g_subprocess_wait (f->server, NULL, &error);
-      g_assert_no_error (error);
+      cli_server_stop (f->server);
       g_clear_object (&f->server);
     }
   g_free (f->url);

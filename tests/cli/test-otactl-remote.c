@@ -8,9 +8,7 @@
  * without one the login test skips, saying why.
  */
 #include <gio/gio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "cli-test-util.h"
 
@@ -22,81 +20,28 @@ typedef struct {
   char        *token;
 } Fixture;
 
-static char *
-run_to_end (const char * const *argv,
-            GError            **error)
-{
-  g_autoptr(GSubprocess) process =
-    g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
-  char *out = NULL;
-
-  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, error))
-    return NULL;
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  return out;
-}
-
-/* A test that fails aborts: the server must not outlive it (and hold its output open). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  const char *server_bin = g_getenv ("OTA_SERVER_BIN");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *line = NULL;
-
-  g_assert_nonnull (server_bin);
   cli_fixture_setup (&f->cli, data);
   f->server_db = g_build_filename (f->cli.dir, "server.db", NULL);
 
   /* The server's audit log names the token, otactl's local one the login name: give the
    * token the login name, so the two logs match. */
-  token = run_to_end ((const char * const[]) { server_bin, "--db", f->server_db, "token", "create",
-                                               g_get_user_name (), NULL }, &error);
-  g_assert_no_error (error);
-  f->token = g_strdup (g_strstrip (token));
+  f->token = cli_server_token (f->server_db, g_get_user_name ());
   /* The same audit entry in the local database, so the two audit logs match. */
-  g_free (run_to_end ((const char * const[]) { server_bin, "--db", f->cli.db, "token", "create",
-                                               g_get_user_name (), NULL }, &error));
-  g_assert_no_error (error);
+  g_free (cli_server_token (f->cli.db, g_get_user_name ()));
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawnv (launcher,
-                                            (const char * const[]) { server_bin, "--db", f->server_db,
-                                                                     "--listen", "127.0.0.1", "--port", "0",
-                                                                     "--no-broker", NULL },
-                                            &error);
-  g_assert_no_error (error);
-
-  /* "listening on http://127.0.0.1:PORT" once the socket listens. */
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->url = g_strdup (line + strlen ("listening on "));
+  f->server = cli_server_start (f->server_db, NULL, &f->url);
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
+  cli_server_stop (f->server);
   g_clear_object (&f->server);
   g_free (f->server_db);
   g_free (f->url);
@@ -426,11 +371,7 @@ static void
 test_server_unreachable (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
+  cli_server_stop (f->server);
 
   g_assert_cmpint (run_remote (f, "product", "list", NULL), ==, 5);
   cli_assert_error_line (&f->cli, f->url + strlen ("http://"));
