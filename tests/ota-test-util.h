@@ -61,4 +61,10 @@ char       *ota_test_write_file       (OtaTestFixture *fixture,
                                        const void     *contents,
                                        gsize           length);
 
+/* A throw-away self-signed certificate for 127.0.0.1 made with openssl (ECDSA P-256,
+ * one day) into @dir/cert.pem and @dir/key.pem; FALSE when openssl is not installed. */
+gboolean    ota_test_make_certificate (const char     *dir,
+                                       char          **cert,
+                                       char          **key);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli-test-util.h"
+#include "ota-test-util.h"
 
 typedef struct {
   CliFixture   cli;
@@ -107,30 +108,6 @@ run_otactl (Fixture            *f,
 
 /* ---- https ------------------------------------------------------------------------------------ */
 
-/* A throw-away self-signed certificate for 127.0.0.1 (FALSE without openssl). */
-static gboolean
-make_certificate (Fixture  *f,
-                  char    **cert,
-                  char    **key)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (openssl == NULL)
-    return FALSE;
-  *cert = g_build_filename (f->cli.dir, "cert.pem", NULL);
-  *key = g_build_filename (f->cli.dir, "key.pem", NULL);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                              "-nodes", "-keyout", *key, "-out", *cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (process, NULL, &error);
-  g_assert_no_error (error);
-  return TRUE;
-}
-
 /* A self-signed server: refused by default (exit 5, naming the server), trusted with
  * --tls-ca (before or after the command) or $OTA_CA_FILE; a CA file that cannot be
  * read is a bad value (exit 2) naming the option. */
@@ -140,7 +117,7 @@ test_tls_ca_trusts_server (Fixture       *f,
 {
   g_autofree char *cert = NULL, *key = NULL, *ca_env = NULL, *missing = NULL;
 
-  if (!make_certificate (f, &cert, &key))
+  if (!ota_test_make_certificate (f->cli.dir, &cert, &key))
     {
       g_test_skip ("openssl is not installed");
       return;

@@ -212,30 +212,6 @@ test_remote_bad_url_refused (BackendFixture *f,
     }
 }
 
-/* A throw-away self-signed certificate for 127.0.0.1 (FALSE without openssl). */
-static gboolean
-make_certificate (BackendFixture  *f,
-                  char           **cert,
-                  char           **key)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (openssl == NULL)
-    return FALSE;
-  *cert = g_build_filename (f->base.dir, "cert.pem", NULL);
-  *key = g_build_filename (f->base.dir, "key.pem", NULL);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                              "-nodes", "-keyout", *key, "-out", *cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (process, NULL, &error);
-  g_assert_no_error (error);
-  return TRUE;
-}
-
 /* HTTPS: a certificate the system does not trust is a TLS error naming the server;
  * trusted through a CA file, the backend connects and works. */
 static void
@@ -248,7 +224,7 @@ test_remote_https (BackendFixture *f,
   g_autoptr(OtaRemoteBackend) untrusting = NULL;
   g_autoptr(OtaRemoteBackend) trusting = NULL;
 
-  if (!make_certificate (f, &cert, &key))
+  if (!ota_test_make_certificate (f->base.dir, &cert, &key))
     {
       g_test_skip ("openssl is not installed");
       return;

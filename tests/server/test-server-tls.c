@@ -11,29 +11,6 @@ typedef struct {
   char           *token;
 } TlsFixture;
 
-static gboolean
-make_certificate (const char *dir,
-                  char      **cert,
-                  char      **key)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (openssl == NULL)
-    return FALSE;
-  *cert = g_build_filename (dir, "cert.pem", NULL);
-  *key = g_build_filename (dir, "key.pem", NULL);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                              "-nodes", "-keyout", *key, "-out", *cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-                              NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (process, NULL, &error);
-  g_assert_no_error (error);
-  return TRUE;
-}
-
 static void
 tls_setup (TlsFixture    *f,
            gconstpointer  data)
@@ -99,7 +76,7 @@ test_api_over_https (TlsFixture    *f,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(OtaFirmware) firmware = NULL;
 
-  if (!make_certificate (f->base.dir, &cert, &key))
+  if (!ota_test_make_certificate (f->base.dir, &cert, &key))
     {
       g_test_skip ("openssl is not installed");
       return;
