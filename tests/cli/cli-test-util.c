@@ -140,6 +140,50 @@ cli_write_file (CliFixture *f,
   return path;
 }
 
+int
+cli_run_env (CliFixture         *f,
+             const char * const *env,
+             const char         *input,
+             const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "OTA_DB");
+  g_subprocess_launcher_unsetenv (launcher, "OTA_SERVER");
+  g_subprocess_launcher_unsetenv (launcher, "OTA_CA_FILE");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      const char *eq = strchr (env[i], '=');
+      g_autofree char *name = eq != NULL ? g_strndup (env[i], eq - env[i]) : g_strdup (env[i]);
+
+      if (eq != NULL)
+        g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, name);
+    }
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("OTACTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&f->out, g_free);
+  g_clear_pointer (&f->err, g_free);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &f->out, &f->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
 /* ---- The built ota-server ---------------------------------------------------------- */
 
 static const char *

@@ -31,6 +31,13 @@ int       cli_run              (CliFixture *f,
                                 ...) G_GNUC_NULL_TERMINATED;
 int       cli_runv             (CliFixture        *f,
                                 const char * const *args);
+/* Runs "otactl ARG…" with no --db and none of OTA_DB, OTA_SERVER, OTA_CA_FILE, in the
+ * fixture's folder, @env ("NAME=VALUE", or "NAME" to unset; nullable) applied, @input
+ * (nullable) on standard input; its output in f->out and f->err. For --server runs. */
+int       cli_run_env          (CliFixture         *f,
+                                const char * const *env,
+                                const char         *input,
+                                const char * const *args);
 /* Parses f->out as JSON; fails the test when it is not. */
 JsonNode *cli_out_json         (CliFixture *f);
 /* Asserts that f->err is exactly one line "otactl: …" and contains @needle. */

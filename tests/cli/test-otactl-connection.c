@@ -64,43 +64,16 @@ run_otactl (Fixture            *f,
             const char         *input,
             const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) all_env = g_strv_builder_new ();
+  g_auto(GStrv) full_env = NULL;
+  g_autofree char *token = f->token != NULL ? g_strconcat ("OTA_TOKEN=", f->token, NULL) : NULL;
 
-  g_subprocess_launcher_unsetenv (launcher, "OTA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "OTA_SERVER");
-  g_subprocess_launcher_unsetenv (launcher, "OTA_CA_FILE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  if (f->token != NULL)
-    g_subprocess_launcher_setenv (launcher, "OTA_TOKEN", f->token, TRUE);
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      const char *eq = strchr (env[i], '=');
-      g_autofree char *name = eq != NULL ? g_strndup (env[i], eq - env[i]) : g_strdup (env[i]);
-
-      if (eq != NULL)
-        g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-      else
-        g_subprocess_launcher_unsetenv (launcher, name);
-    }
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("OTACTL"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_clear_pointer (&f->cli.out, g_free);
-  g_clear_pointer (&f->cli.err, g_free);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &f->cli.out, &f->cli.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  if (token != NULL)
+    g_strv_builder_add (all_env, token);
+  if (env != NULL)
+    g_strv_builder_addv (all_env, (const char **) env);
+  full_env = g_strv_builder_end (all_env);
+  return cli_run_env (&f->cli, (const char * const *) full_env, input, args);
 }
 
 #define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })

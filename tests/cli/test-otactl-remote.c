@@ -59,47 +59,20 @@ run_remote_full (Fixture            *f,
                  const char         *input,
                  const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) all_env = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) all_args = g_strv_builder_new ();
+  g_auto(GStrv) full_env = NULL, full_args = NULL;
+  g_autofree char *token = g_strconcat ("OTA_TOKEN=", f->token, NULL);
 
-  g_subprocess_launcher_unsetenv (launcher, "OTA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "OTA_SERVER");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "OTA_TOKEN", f->token, TRUE);
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      const char *eq = strchr (env[i], '=');
-      g_autofree char *name = eq != NULL ? g_strndup (env[i], eq - env[i]) : g_strdup (env[i]);
-
-      if (eq != NULL)
-        g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-      else
-        g_subprocess_launcher_unsetenv (launcher, name);
-    }
-  g_subprocess_launcher_set_cwd (launcher, f->cli.dir);
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("OTACTL"));
+  g_strv_builder_add (all_env, token);
+  if (env != NULL)
+    g_strv_builder_addv (all_env, (const char **) env);
   if (with_server)
-    {
-      g_ptr_array_add (argv, (gpointer) "--server");
-      g_ptr_array_add (argv, f->url);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_clear_pointer (&f->cli.out, g_free);
-  g_clear_pointer (&f->cli.err, g_free);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &f->cli.out, &f->cli.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+    g_strv_builder_add_many (all_args, "--server", f->url, NULL);
+  g_strv_builder_addv (all_args, (const char **) args);
+  full_env = g_strv_builder_end (all_env);
+  full_args = g_strv_builder_end (all_args);
+  return cli_run_env (&f->cli, (const char * const *) full_env, input, (const char * const *) full_args);
 }
 
 static int
